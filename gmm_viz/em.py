@@ -1,0 +1,1234 @@
+"""Expectation-Maximization for Gaussian mixture models, in plain numpy.
+
+This module is the engine of gmm_viz: it has no plotting imports. It offers
+
+* small pure functions that a notebook can call one half-step at a time:
+  :func:`component_log_densities`, :func:`component_densities`, :func:`e_step`,
+  :func:`m_step`, :func:`log_likelihood`;
+* :class:`GaussianMixtureEM`, an estimator with scikit-learn's conventions (``fit``,
+  ``predict_proba``, ``means_``, ``covariances_``, ``weights_``, ``lower_bounds_``) whose
+  ``history_`` records every half-step (:class:`EMHistory`);
+* :func:`kmeans`, a small K-means of its own (used for initialisation and to compare hard
+  with soft assignment), and :func:`sample_mixture`.
+
+Conventions (as in scikit-learn): ``weights`` has shape (K,), ``means`` (K, D) and
+``covariances`` is shaped by the covariance type: ``full`` (K, D, D), ``diag`` (K, D),
+``spherical`` (K,), ``tied`` (D, D). ``reg_covar`` is added to the diagonal of every
+covariance after each M-step, in the data's own units.
+
+Internally the fit works on standardised data (the column means subtracted, divided by one
+common scale) so that values near 1e150 or a spread of 1e-9 neither overflow nor lose
+digits; one common scale keeps every covariance type's structure, and every number that
+leaves this module is in the data's own units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gmm_viz.errors import DataError, ParameterError
+
+__all__ = [
+    "COVARIANCE_TYPES",
+    "PARAMETER_NAMES",
+    "EMHistory",
+    "EStepRecord",
+    "GMMParams",
+    "GaussianMixtureEM",
+    "KMeansResult",
+    "MStepRecord",
+    "component_densities",
+    "component_log_densities",
+    "covariances_from_full",
+    "e_step",
+    "full_covariances",
+    "kmeans",
+    "log_likelihood",
+    "make_params",
+    "m_step",
+    "sample_mixture",
+]
+
+COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
+PARAMETER_NAMES = ("weights", "means", "covariances")
+INIT_METHODS = ("kmeans", "k-means++", "random_from_data", "random")
+_LOG_2PI = np.log(2.0 * np.pi)
+# Responsibility mass added to every N_k (as scikit-learn does) so that a component that
+# lost all its points divides by a tiny number instead of zero.
+_NK_FLOOR = 10.0 * np.finfo(float).eps
+# A component with less than this much responsibility mass counts as empty.
+_EMPTY_MASS = 1e-3
+# Points per block in the fit loop: K x D x block floats stay in cache.
+_BLOCK = 8192
+
+
+# --------------------------------------------------------------------------------------
+# Parameters and covariance shapes
+# --------------------------------------------------------------------------------------
+
+
+def full_covariances(covariances, covariance_type, n_components, n_features):
+    """Return covariances as a (K, D, D) array whatever their type.
+
+    Parameters
+    ----------
+    covariances : ndarray
+        Shaped per ``covariance_type`` as scikit-learn does.
+    covariance_type : {"full", "diag", "spherical", "tied"}
+    n_components, n_features : int
+
+    Returns
+    -------
+    ndarray of shape (K, D, D)
+    """
+    c = np.asarray(covariances, dtype=float)
+    k, d = n_components, n_features
+    if covariance_type == "full":
+        return c.reshape(k, d, d).copy()
+    if covariance_type == "tied":
+        return np.broadcast_to(c.reshape(d, d), (k, d, d)).copy()
+    if covariance_type == "diag":
+        c = c.reshape(k, d)
+        out = np.zeros((k, d, d))
+        out[:, np.arange(d), np.arange(d)] = c
+        return out
+    if covariance_type == "spherical":
+        return c.reshape(k)[:, None, None] * np.eye(d)[None, :, :]
+    raise ParameterError(_covariance_type_message(covariance_type))
+
+
+def covariances_from_full(full, covariance_type, weights=None):
+    """Convert (K, D, D) covariances to the shape of ``covariance_type``.
+
+    ``diag`` keeps the diagonals, ``spherical`` the mean of each diagonal, and ``tied`` the
+    weighted average of the K matrices (``weights`` default to uniform).
+    """
+    full = np.asarray(full, dtype=float)
+    if full.ndim != 3 or full.shape[1] != full.shape[2]:
+        raise ParameterError(
+            f"Covariances must have shape (K, D, D); got shape {full.shape}; "
+            "give one D x D matrix per component."
+        )
+    if covariance_type == "full":
+        return full.copy()
+    if covariance_type == "diag":
+        return np.diagonal(full, axis1=1, axis2=2).copy()
+    if covariance_type == "spherical":
+        return np.diagonal(full, axis1=1, axis2=2).mean(axis=1)
+    if covariance_type == "tied":
+        k = full.shape[0]
+        w = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=float)
+        return np.einsum("k,kij->ij", w / w.sum(), full)
+    raise ParameterError(_covariance_type_message(covariance_type))
+
+
+def _covariance_type_message(covariance_type):
+    return (
+        f"Unknown covariance type {covariance_type!r}; "
+        f"use one of {', '.join(COVARIANCE_TYPES)}."
+    )
+
+
+@dataclass(frozen=True)
+class GMMParams:
+    """The parameters of a Gaussian mixture, in the data's units.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (K,)
+    means : ndarray of shape (K, D)
+    covariances : ndarray shaped by ``covariance_type`` (see the module docstring)
+    covariance_type : str
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    covariance_type: str = "full"
+
+    @property
+    def n_components(self):
+        return self.means.shape[0]
+
+    @property
+    def n_features(self):
+        return self.means.shape[1]
+
+    def full_covariances(self):
+        """Covariances as a (K, D, D) array, whatever the type."""
+        return full_covariances(
+            self.covariances, self.covariance_type, self.n_components, self.n_features
+        )
+
+    def copy(self):
+        return GMMParams(
+            self.weights.copy(), self.means.copy(), self.covariances.copy(), self.covariance_type
+        )
+
+
+def _as_params(params):
+    if isinstance(params, GMMParams):
+        return params
+    if isinstance(params, dict):
+        return make_params(**params)
+    raise ParameterError("Parameters must be a GMMParams or a dict of weights, means, covariances.")
+
+
+def make_params(weights, means, covariances, covariance_type="full"):
+    """Build and check :class:`GMMParams` from array-likes.
+
+    1-D means (K,) are taken as K one-dimensional means. Raises :class:`ParameterError`
+    with one sentence when shapes disagree, a weight is negative or the weights do not sum
+    to 1, or a covariance is not symmetric positive definite.
+    """
+    if covariance_type not in COVARIANCE_TYPES:
+        raise ParameterError(_covariance_type_message(covariance_type))
+    means = np.asarray(means, dtype=float)
+    if means.ndim == 1:
+        means = means[:, None]
+    if means.ndim != 2 or means.shape[0] < 1:
+        raise ParameterError(f"Means must have shape (K, D); got shape {means.shape}.")
+    k, d = means.shape
+    weights = _check_weights(weights, k)
+    covariances = _check_covariances(covariances, covariance_type, k, d)
+    if not np.all(np.isfinite(means)):
+        raise ParameterError("Every mean must be a finite number; remove NaN or inf.")
+    return GMMParams(weights, means.copy(), covariances, covariance_type)
+
+
+def _check_weights(weights, k):
+    w = np.asarray(weights, dtype=float).reshape(-1)
+    if w.shape != (k,):
+        raise ParameterError(f"Expected {k} weights, one per component; got {w.size}.")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ParameterError("Weights must be non-negative finite numbers.")
+    if abs(w.sum() - 1.0) > 1e-6:
+        raise ParameterError(
+            f"Weights must sum to 1; they sum to {w.sum():.6g}. Divide each by their sum."
+        )
+    return w / w.sum()
+
+
+def _expected_covariance_shape(covariance_type, k, d):
+    return {"full": (k, d, d), "diag": (k, d), "spherical": (k,), "tied": (d, d)}[
+        covariance_type
+    ]
+
+
+def _check_covariances(covariances, covariance_type, k, d):
+    c = np.asarray(covariances, dtype=float)
+    expected = _expected_covariance_shape(covariance_type, k, d)
+    if c.shape != expected:
+        # Friendly shorthands: in 1-D a list of K variances works for every per-component type.
+        if c.size == int(np.prod(expected)):
+            c = c.reshape(expected)
+        else:
+            raise ParameterError(
+                f"Covariances for covariance type {covariance_type!r} must have shape "
+                f"{expected}; got shape {c.shape}."
+            )
+    if not np.all(np.isfinite(c)):
+        raise ParameterError("Every covariance entry must be a finite number.")
+    full = full_covariances(c, covariance_type, k, d)
+    for j in range(k):
+        if not np.allclose(full[j], full[j].T, rtol=1e-10, atol=0):
+            raise ParameterError(f"The covariance of component {j + 1} is not symmetric.")
+        variances = np.diagonal(full[j])
+        if np.any(variances <= 0):
+            raise ParameterError(
+                f"Component {j + 1} has a variance of {variances.min():.6g}; "
+                "every variance must be positive."
+            )
+        try:
+            np.linalg.cholesky(full[j])
+        except np.linalg.LinAlgError:
+            raise ParameterError(
+                f"The covariance of component {j + 1} is not positive definite; "
+                "make its correlations smaller than 1 in absolute value."
+            ) from None
+    return c.copy()
+
+
+# --------------------------------------------------------------------------------------
+# Standardisation: the arithmetic runs on (X - shift) / scale
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scaling:
+    shift: np.ndarray  # (D,)
+    scale: float
+
+    @classmethod
+    def fit(cls, X):
+        shift = X.mean(axis=0)
+        spread = np.max(np.abs(X - shift), axis=0)
+        scale = float(spread.max())
+        if not np.isfinite(scale) or scale <= 0:
+            scale = 1.0
+        # Scale by the largest absolute deviation first so that the std cannot overflow.
+        std = float(np.sqrt(np.mean(((X - shift) / scale) ** 2, axis=0).max())) * scale
+        if np.isfinite(std) and std > 0:
+            scale = std
+        return cls(shift, scale)
+
+    def data(self, X):
+        return (X - self.shift) / self.scale
+
+    def to_std(self, params):
+        s2 = self.scale**2
+        return GMMParams(
+            params.weights.copy(),
+            (params.means - self.shift) / self.scale,
+            params.covariances / s2,
+            params.covariance_type,
+        )
+
+    def to_data(self, params):
+        s2 = self.scale**2
+        return GMMParams(
+            params.weights.copy(),
+            params.means * self.scale + self.shift,
+            params.covariances * s2,
+            params.covariance_type,
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Log densities (component-major: K x N)
+# --------------------------------------------------------------------------------------
+
+
+def _cholesky_factors(params):
+    """Inverse Cholesky factors (K, D, D) and log-determinants (K,) of the covariances."""
+    full = params.full_covariances()
+    chol = np.linalg.cholesky(full)
+    k, d = params.means.shape
+    inv_chol = np.linalg.solve(chol, np.broadcast_to(np.eye(d), (k, d, d)))
+    log_det = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+    return inv_chol, log_det
+
+
+def _log_weighted_densities_kn(Xt, params, out=None, diff=None):
+    """log(w_k N(x_n | mu_k, Sigma_k)) as a (K, N) array; Xt is the data as D x N.
+
+    ``diff`` (K, D, N), if given, receives x_n - mu_k (the M-step reuses it).
+    """
+    inv_chol, log_det = _cholesky_factors(params)
+    k, d = params.means.shape
+    n = Xt.shape[1]
+    if diff is None:
+        diff = np.empty((k, d, n))
+    np.subtract(Xt[None, :, :], params.means[:, :, None], out=diff)
+    if d == 1:
+        y = diff[:, 0, :] * inv_chol[:, 0, 0][:, None]
+        mahal = np.multiply(y, y, out=out)
+    else:
+        y = np.matmul(inv_chol, diff)
+        np.multiply(y, y, out=y)
+        mahal = np.sum(y, axis=1, out=out)
+    with np.errstate(divide="ignore"):
+        log_w = np.log(params.weights)
+    const = log_w - 0.5 * (d * _LOG_2PI + log_det)
+    mahal *= -0.5
+    mahal += const[:, None]
+    return mahal
+
+
+def _logsumexp_k(log_w_dens, out_resp=None):
+    """Log of the column sums of exp(a) for a (K, N) array, and the responsibilities."""
+    top = log_w_dens.max(axis=0)
+    top[~np.isfinite(top)] = 0.0
+    resp = np.subtract(log_w_dens, top, out=out_resp)
+    np.exp(resp, out=resp)
+    total = resp.sum(axis=0)
+    resp /= total
+    return np.log(total) + top, resp
+
+
+def _check_X(X):
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataError(f"Data must be a non-empty N x D array; got shape {X.shape}.")
+    if not np.all(np.isfinite(X)):
+        row = int(np.argwhere(~np.isfinite(X))[0][0])
+        raise DataError(f"Row {row + 1} of the data is NaN or infinite; remove or fix it.")
+    return X
+
+
+def component_log_densities(X, params):
+    """Log normal densities log N(x_n | mu_k, Sigma_k), an (N, K) array (unweighted)."""
+    params = _as_params(params)
+    X = _check_X(X)
+    scaling = _Scaling.fit(X)
+    sp = scaling.to_std(params)
+    sp = GMMParams(np.ones(sp.n_components), sp.means, sp.covariances, sp.covariance_type)
+    log_dens = _log_weighted_densities_kn(scaling.data(X).T, sp)
+    return (log_dens - X.shape[1] * np.log(scaling.scale)).T
+
+
+def component_densities(X, params):
+    """Normal densities N(x_n | mu_k, Sigma_k) of each point under each component, (N, K)."""
+    return np.exp(component_log_densities(X, params))
+
+
+def e_step(X, params):
+    """One E-step.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D) or (N,)
+    params : GMMParams or dict
+
+    Returns
+    -------
+    responsibilities : ndarray of shape (N, K)
+        ``r[n, k] = w_k N(x_n | k) / sum_j w_j N(x_n | j)``, computed in log space.
+    log_likelihood : float
+        Total log-likelihood ``sum_n log sum_k w_k N(x_n | k)`` of ``params``.
+    """
+    params = _as_params(params)
+    X = _check_X(X)
+    log_dens = component_log_densities(X, params).T
+    with np.errstate(divide="ignore"):
+        log_dens += np.log(params.weights)[:, None]
+    log_norm, resp = _logsumexp_k(log_dens)
+    return resp.T.copy(), float(log_norm.sum())
+
+
+def log_likelihood(X, params):
+    """Total log-likelihood ``sum_n log p(x_n)`` of the mixture ``params``."""
+    return e_step(X, params)[1]
+
+
+@dataclass(frozen=True)
+class SufficientStatistics:
+    """What an M-step computes from the responsibilities, in the data's units.
+
+    Attributes
+    ----------
+    resp_sums : ndarray (K,)
+        N_k = sum_n r_nk, the effective number of points of each component.
+    weighted_sums : ndarray (K, D)
+        sum_n r_nk x_n; the new mean is this divided by N_k.
+    weighted_scatter : ndarray (K, D, D)
+        sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T around the new mean; the new covariance is
+        this divided by N_k (plus ``reg_covar``).
+    n_samples : int
+    """
+
+    resp_sums: np.ndarray
+    weighted_sums: np.ndarray
+    weighted_scatter: np.ndarray
+    n_samples: int
+
+
+def m_step(
+    X, responsibilities, covariance_type="full", reg_covar=0.0, fixed=(), previous=None
+):
+    """One M-step: new parameters from the data and the responsibilities.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D) or (N,)
+    responsibilities : array-like of shape (N, K)
+    covariance_type : {"full", "diag", "spherical", "tied"}
+    reg_covar : float
+        Added to the diagonal of every covariance, in the data's units.
+    fixed : iterable of {"weights", "means", "covariances"}
+        Parameters kept at their values in ``previous``.
+    previous : GMMParams, optional
+        Required when ``fixed`` is not empty.
+
+    Returns
+    -------
+    params : GMMParams
+    stats : SufficientStatistics
+    notes : list of str
+        Sentences about degenerate components (empty or collapsed), if any.
+    """
+    X = _check_X(X)
+    resp = np.asarray(responsibilities, dtype=float)
+    if resp.ndim != 2 or resp.shape[0] != X.shape[0]:
+        raise ParameterError(
+            f"Responsibilities must have shape (N, K) with N = {X.shape[0]}; "
+            f"got shape {resp.shape}."
+        )
+    fixed = _check_fixed(fixed)
+    if fixed and previous is None:
+        raise ParameterError("Holding parameters fixed needs the previous parameters.")
+    _check_reg_covar(reg_covar)
+    scaling = _Scaling.fit(X)
+    Xs = scaling.data(X)
+    prev_std = scaling.to_std(_as_params(previous)) if previous is not None else None
+    k = resp.shape[1]
+    d = X.shape[1]
+    center = prev_std.means if prev_std is not None else np.zeros((k, d))
+    diff = Xs.T[None, :, :] - center[:, :, None]
+    nk_raw = resp.sum(axis=0)
+    s1 = resp.T @ Xs
+    s2 = np.matmul(resp.T[:, None, :] * diff, diff.transpose(0, 2, 1))
+    new_std, stats_std, notes = _m_step_from_sums(
+        nk_raw, s1, s2, center, X.shape[0], covariance_type, reg_covar / scaling.scale**2,
+        fixed, prev_std,
+    )
+    return scaling.to_data(new_std), _stats_to_data(stats_std, scaling), notes
+
+
+def _check_fixed(fixed):
+    if isinstance(fixed, str):
+        fixed = (fixed,) if fixed else ()
+    fixed = tuple(fixed)
+    for name in fixed:
+        if name not in PARAMETER_NAMES:
+            raise ParameterError(
+                f"Cannot hold {name!r} fixed; choose among {', '.join(PARAMETER_NAMES)}."
+            )
+    return frozenset(fixed)
+
+
+def _check_reg_covar(reg_covar):
+    if not np.isfinite(reg_covar) or reg_covar < 0:
+        raise ParameterError(f"reg_covar must be a non-negative number; got {reg_covar}.")
+
+
+def _stats_to_data(stats, scaling):
+    s = scaling.scale
+    return SufficientStatistics(
+        stats.resp_sums,
+        stats.weighted_sums * s + stats.resp_sums[:, None] * scaling.shift,
+        stats.weighted_scatter * s**2,
+        stats.n_samples,
+    )
+
+
+def _m_step_from_sums(nk_raw, s1, s2, center, n, covariance_type, reg_std, fixed, prev):
+    """The M-step in standardised units from the accumulated sums.
+
+    ``s2`` is the weighted scatter around ``center`` (the previous means): accumulating
+    around a point close to the new mean keeps the centred covariance update accurate.
+    """
+    k, d = s1.shape
+    notes = []
+    nk = nk_raw + _NK_FLOOR
+    if "weights" in fixed:
+        weights = prev.weights.copy()
+    else:
+        weights = nk / nk.sum()
+    if "means" in fixed:
+        means = prev.means.copy()
+    else:
+        means = s1 / nk[:, None]
+    shift = means - center
+    # Scatter around the new means: sum r (x - m)(x - m)^T = s2 - N_k (m - c)(m - c)^T
+    # (the cross terms vanish because m is the weighted mean; with fixed means m need not
+    # be the weighted mean, so keep them).
+    mean_resid = s1 - nk_raw[:, None] * center  # sum r (x - c)
+    scatter = (
+        s2
+        - np.einsum("ki,kj->kij", mean_resid, shift)
+        - np.einsum("ki,kj->kij", shift, mean_resid)
+        + nk_raw[:, None, None] * np.einsum("ki,kj->kij", shift, shift)
+    )
+    scatter = 0.5 * (scatter + scatter.transpose(0, 2, 1))
+    for j in np.flatnonzero(nk_raw < _EMPTY_MASS):
+        notes.append(
+            f"Component {j + 1} has lost (almost) all its points (N_k = {nk_raw[j]:.3g}); "
+            "its weight is shrinking to zero. Try fewer components or another start."
+        )
+    if "covariances" in fixed:
+        covariances = prev.covariances.copy()
+    else:
+        cov_full = scatter / nk[:, None, None]
+        if covariance_type == "tied":
+            covariances = scatter.sum(axis=0) / nk.sum() + reg_std * np.eye(d)
+        elif covariance_type == "full":
+            covariances = cov_full + reg_std * np.eye(d)[None]
+        elif covariance_type == "diag":
+            covariances = np.diagonal(cov_full, axis1=1, axis2=2) + reg_std
+        else:
+            covariances = np.diagonal(cov_full, axis1=1, axis2=2).mean(axis=1) + reg_std
+        covariances, collapse_notes = _guard_covariances(
+            covariances, covariance_type, k, d, cov_full, reg_std, nk_raw
+        )
+        notes.extend(collapse_notes)
+    params = GMMParams(weights, means, covariances, covariance_type)
+    stats = SufficientStatistics(nk_raw.copy(), s1.copy(), scatter, n)
+    return params, stats, notes
+
+
+# Smallest variance (in standardised units, where the data's variance is about 1) that
+# the engine lets a covariance reach; below it the Cholesky factor would be meaningless.
+_VARIANCE_FLOOR = 1e-12
+
+
+def _guard_covariances(covariances, covariance_type, k, d, cov_full, reg_std, nk_raw):
+    """Keep covariances positive definite; explain any component that collapsed."""
+    notes = []
+    full = full_covariances(covariances, covariance_type, k, d)
+    collapsed = []
+    for j in range(full.shape[0] if covariance_type != "tied" else 1):
+        m = full[j]
+        eig_min = np.linalg.eigvalsh(m).min() if d > 1 else m[0, 0]
+        if not np.isfinite(eig_min) or eig_min < _VARIANCE_FLOOR:
+            bump = _VARIANCE_FLOOR - (eig_min if np.isfinite(eig_min) else 0.0)
+            if covariance_type == "tied":
+                covariances = covariances + bump * np.eye(d)
+            elif covariance_type == "full":
+                covariances[j] += bump * np.eye(d)
+            else:
+                covariances[j] += bump
+            collapsed.append(j)
+    if covariance_type != "tied":
+        raw_min = np.array(
+            [
+                np.linalg.eigvalsh(cov_full[j]).min() if d > 1 else cov_full[j, 0, 0]
+                for j in range(k)
+            ]
+        )
+        for j in range(k):
+            if j in collapsed or (nk_raw[j] >= _EMPTY_MASS and raw_min[j] < 1e-10):
+                notes.append(
+                    f"Component {j + 1} has collapsed onto a single point or line "
+                    "(its variance is almost zero, so its likelihood can grow without "
+                    "bound); increase reg_covar, use fewer components or try another start."
+                )
+    elif collapsed:
+        notes.append(
+            "The shared (tied) covariance has collapsed to almost zero; "
+            "increase reg_covar or check that the data have some spread."
+        )
+    return covariances, notes
+
+
+# --------------------------------------------------------------------------------------
+# K-means (hard assignment), used to initialise and to compare with EM
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KMeansResult:
+    """Result of :func:`kmeans`.
+
+    Attributes
+    ----------
+    centers : ndarray (K, D)
+    labels : ndarray (N,)
+    inertia : float
+        Sum of squared distances of points to their center.
+    history : list of ndarray (K, D)
+        The centers at the start and after each iteration.
+    n_iter : int
+    """
+
+    centers: np.ndarray
+    labels: np.ndarray
+    inertia: float
+    history: list
+    n_iter: int
+
+
+def _sq_distances(X, centers):
+    """Squared distances, (K, N), computed as differences (no cancellation)."""
+    out = np.zeros((centers.shape[0], X.shape[0]))
+    for j in range(X.shape[1]):
+        dj = X[None, :, j] - centers[:, None, j]
+        out += dj * dj
+    return out
+
+
+def _kmeans_plusplus(X, n_clusters, rng):
+    n = X.shape[0]
+    centers = np.empty((n_clusters, X.shape[1]))
+    centers[0] = X[rng.integers(n)]
+    closest = _sq_distances(X, centers[:1])[0]
+    for c in range(1, n_clusters):
+        total = closest.sum()
+        if total <= 0:
+            idx = rng.integers(n)
+        else:
+            idx = int(np.searchsorted(np.cumsum(closest), rng.random() * total))
+            idx = min(idx, n - 1)
+        centers[c] = X[idx]
+        np.minimum(closest, _sq_distances(X, centers[c : c + 1])[0], out=closest)
+    return centers
+
+
+def kmeans(X, n_clusters, *, init="k-means++", max_iter=100, tol=1e-10, random_state=None):
+    """Lloyd's K-means with hard assignment.
+
+    Parameters
+    ----------
+    X : array-like (N, D) or (N,)
+    n_clusters : int
+    init : "k-means++", "random" or an array of initial centers (K, D)
+    max_iter : int
+    tol : float
+        Stop when no center moves more than ``tol`` (in the data's units, squared).
+    random_state : int, numpy Generator or None
+
+    Returns
+    -------
+    KMeansResult
+    """
+    X = _check_X(X)
+    rng = np.random.default_rng(random_state)
+    if isinstance(init, str):
+        if init == "k-means++":
+            centers = _kmeans_plusplus(X, n_clusters, rng)
+        elif init == "random":
+            centers = X[rng.choice(X.shape[0], n_clusters, replace=False)].copy()
+        else:
+            raise ParameterError(f"Unknown K-means init {init!r}; use 'k-means++' or 'random'.")
+    else:
+        centers = np.array(init, dtype=float).reshape(n_clusters, X.shape[1])
+    history = [centers.copy()]
+    labels = np.zeros(X.shape[0], dtype=int)
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        dist = _sq_distances(X, centers)
+        labels = dist.argmin(axis=0)
+        new = centers.copy()
+        for c in range(n_clusters):
+            members = labels == c
+            if members.any():
+                new[c] = X[members].mean(axis=0)
+            else:
+                # An empty cluster takes the point farthest from its center.
+                far = int(dist[labels, np.arange(X.shape[0])].argmax())
+                new[c] = X[far]
+                labels[far] = c
+        shift = float(((new - centers) ** 2).sum(axis=1).max())
+        centers = new
+        history.append(centers.copy())
+        if shift <= tol:
+            break
+    dist = _sq_distances(X, centers)
+    labels = dist.argmin(axis=0)
+    inertia = float(dist[labels, np.arange(X.shape[0])].sum())
+    return KMeansResult(centers, labels, inertia, history, n_iter)
+
+
+# --------------------------------------------------------------------------------------
+# Sampling
+# --------------------------------------------------------------------------------------
+
+
+def sample_mixture(weights, means, covariances, n_samples, random_state=None):
+    """Draw points from a Gaussian mixture: pick a component with probability w_k, then a
+    point from its normal distribution.
+
+    Parameters
+    ----------
+    weights : (K,)
+    means : (K, D) or (K,)
+    covariances : (K, D, D) full covariances (or (K,) variances in 1-D)
+    n_samples : int
+    random_state : int, Generator or None
+
+    Returns
+    -------
+    X : ndarray (n_samples, D)
+    labels : ndarray (n_samples,) of the component each point came from
+    """
+    means = np.asarray(means, dtype=float)
+    if means.ndim == 1:
+        means = means[:, None]
+    k, d = means.shape
+    cov = np.asarray(covariances, dtype=float)
+    if cov.shape != (k, d, d):
+        cov = full_covariances(cov, "spherical" if cov.shape == (k,) else "full", k, d)
+    weights = _check_weights(weights, k)
+    if int(n_samples) < 0:
+        raise ParameterError("The number of samples must be zero or more.")
+    rng = np.random.default_rng(random_state)
+    labels = rng.choice(k, size=int(n_samples), p=weights)
+    chol = np.linalg.cholesky(cov)
+    z = rng.standard_normal((int(n_samples), d))
+    X = means[labels] + np.einsum("nij,nj->ni", chol[labels], z)
+    return X, labels
+
+
+# --------------------------------------------------------------------------------------
+# The half-step history
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EStepRecord:
+    """An E-step: the parameters entering it and their log-likelihood.
+
+    The responsibilities are not stored (that would be N x K per step); recompute them
+    with :meth:`EMHistory.responsibilities`.
+    """
+
+    iteration: int
+    params: GMMParams
+    log_likelihood: float
+    mean_log_likelihood: float
+
+
+@dataclass(frozen=True)
+class MStepRecord:
+    """An M-step: the new parameters, the statistics they came from, and any notes."""
+
+    iteration: int
+    params: GMMParams
+    stats: SufficientStatistics
+    log_likelihood: float
+    mean_log_likelihood: float
+    notes: tuple = ()
+
+
+@dataclass
+class EMHistory:
+    """Every half-step of one EM run, for scrubbing back and forth.
+
+    Half-step 0 is the start, then 1 = E-step 1, 2 = M-step 1, 3 = E-step 2, ...
+    Memory is O(iterations x K x D^2): parameters and statistics only.
+    """
+
+    initial: GMMParams
+    initial_log_likelihood: float
+    e_steps: list = field(default_factory=list)
+    m_steps: list = field(default_factory=list)
+    converged: bool = False
+    init_notes: tuple = ()
+
+    @property
+    def n_iter(self):
+        return len(self.m_steps)
+
+    @property
+    def n_steps(self):
+        """Number of half-steps, counting the start: 1 + 2 x iterations."""
+        return 1 + 2 * len(self.m_steps)
+
+    def phase(self, step):
+        """"init", "E" or "M" for half-step ``step``."""
+        step = self._check_step(step)
+        return "init" if step == 0 else ("E" if step % 2 == 1 else "M")
+
+    def iteration(self, step):
+        """The EM iteration a half-step belongs to (0 for the start)."""
+        step = self._check_step(step)
+        return (step + 1) // 2
+
+    def params(self, step):
+        """Parameters shown at half-step ``step``: the start, the parameters entering an
+        E-step (it does not change them), or the parameters an M-step produced."""
+        step = self._check_step(step)
+        if step == 0:
+            return self.initial
+        record = self.e_steps if step % 2 == 1 else self.m_steps
+        return record[(step - 1) // 2].params
+
+    def log_likelihood(self, step):
+        """Total log-likelihood of the parameters shown at half-step ``step``."""
+        step = self._check_step(step)
+        if step == 0:
+            return self.initial_log_likelihood
+        record = self.e_steps if step % 2 == 1 else self.m_steps
+        return record[(step - 1) // 2].log_likelihood
+
+    def log_likelihoods(self):
+        """Total log-likelihood at every half-step, an array of length ``n_steps``."""
+        return np.array([self.log_likelihood(s) for s in range(self.n_steps)])
+
+    def responsibilities(self, step, X):
+        """Responsibilities (N, K) at half-step ``step``: those the E-step computed (an
+        M-step shows the ones it used); None at the start, before any E-step."""
+        step = self._check_step(step)
+        if step == 0:
+            return None
+        return e_step(X, self.e_steps[(step - 1) // 2].params)[0]
+
+    def stats(self, step):
+        """Sufficient statistics of the M-step at ``step`` (None for other half-steps)."""
+        step = self._check_step(step)
+        if step == 0 or step % 2 == 1:
+            return None
+        return self.m_steps[step // 2 - 1].stats
+
+    def notes(self, step=None):
+        """Notes on degenerate components: all of them, or those of one half-step."""
+        if step is None:
+            out = list(self.init_notes)
+            for m in self.m_steps:
+                out.extend(f"Iteration {m.iteration}: {t}" for t in m.notes)
+            return out
+        step = self._check_step(step)
+        if step == 0:
+            return list(self.init_notes)
+        if step % 2 == 0:
+            return list(self.m_steps[step // 2 - 1].notes)
+        return []
+
+    def _check_step(self, step):
+        step = int(step)
+        if not 0 <= step < self.n_steps:
+            raise ParameterError(
+                f"Half-step {step} does not exist; choose one from 0 to {self.n_steps - 1}."
+            )
+        return step
+
+
+# --------------------------------------------------------------------------------------
+# The estimator
+# --------------------------------------------------------------------------------------
+
+
+class GaussianMixtureEM:
+    """Gaussian mixture fitted by EM, with scikit-learn's conventions and a half-step
+    history.
+
+    Parameters
+    ----------
+    n_components : int
+    covariance_type : {"full", "diag", "spherical", "tied"}
+    tol : float
+        Stop when the mean per-sample log-likelihood changes by less than ``tol``.
+    reg_covar : float
+        Added to the covariance diagonals after each M-step, in the data's units.
+    max_iter : int
+    n_init : int
+        Number of starts; the one with the highest final log-likelihood is kept.
+    init_params : {"kmeans", "k-means++", "random_from_data", "random"}
+        How to start the parameters that are not given explicitly.
+    weights_init, means_init, covariances_init : array-like, optional
+        Explicit starting values (``covariances_init`` shaped like ``covariances_``).
+    fixed : iterable of {"weights", "means", "covariances"}
+        Parameters held at their initial values. ``fixed=("weights", "covariances")`` with
+        variances 1 and weights 1/K is the "means only" model.
+    random_state : int, numpy Generator or None
+
+    Attributes
+    ----------
+    weights_, means_, covariances_ : fitted parameters
+    converged_ : bool
+    n_iter_ : int
+    lower_bounds_ : list of float
+        Mean per-sample log-likelihood of the parameters entering each iteration's E-step.
+    lower_bound_ : float
+        The last entry of ``lower_bounds_``.
+    history_ : EMHistory
+    """
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        covariance_type="full",
+        tol=1e-3,
+        reg_covar=1e-6,
+        max_iter=100,
+        n_init=1,
+        init_params="kmeans",
+        weights_init=None,
+        means_init=None,
+        covariances_init=None,
+        fixed=(),
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.tol = tol
+        self.reg_covar = reg_covar
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.weights_init = weights_init
+        self.means_init = means_init
+        self.covariances_init = covariances_init
+        self.fixed = fixed
+        self.random_state = random_state
+
+    # -- validation ---------------------------------------------------------------------
+
+    def _check_parameters(self, X):
+        k = self.n_components
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ParameterError(
+                f"The number of components must be a whole number of at least 1; got {k!r}."
+            )
+        n = X.shape[0]
+        n_distinct = np.unique(X, axis=0).shape[0]
+        if k > n_distinct:
+            raise DataError(
+                f"There are {n_distinct} distinct points but {k} components were asked for; "
+                f"use at most {n_distinct} components or add data."
+            )
+        if self.covariance_type not in COVARIANCE_TYPES:
+            raise ParameterError(_covariance_type_message(self.covariance_type))
+        if not (isinstance(self.tol, (int, float)) and self.tol >= 0):
+            raise ParameterError(f"tol must be a non-negative number; got {self.tol!r}.")
+        _check_reg_covar(self.reg_covar)
+        if not isinstance(self.max_iter, (int, np.integer)) or self.max_iter < 0:
+            raise ParameterError(
+                f"max_iter must be a whole number of at least 0; got {self.max_iter!r}."
+            )
+        if not isinstance(self.n_init, (int, np.integer)) or self.n_init < 1:
+            raise ParameterError(f"n_init must be at least 1; got {self.n_init!r}.")
+        if self.init_params not in INIT_METHODS:
+            raise ParameterError(
+                f"Unknown initialisation {self.init_params!r}; "
+                f"use one of {', '.join(INIT_METHODS)}."
+            )
+        return n, _check_fixed(self.fixed)
+
+    # -- initialisation -----------------------------------------------------------------
+
+    def _initial_params(self, Xs, scaling, rng):
+        """Starting parameters in standardised units, and notes."""
+        k = self.n_components
+        n, d = Xs.shape
+        reg_std = self.reg_covar / scaling.scale**2
+        method = self.init_params
+        all_given = all(
+            v is not None for v in (self.weights_init, self.means_init, self.covariances_init)
+        )
+        if all_given:
+            # Nothing to choose: skip the (possibly costly) initialisation method.
+            resp = np.full((n, k), 1.0 / k)
+            centers = None
+        elif method == "random":
+            resp = rng.uniform(size=(n, k))
+            resp /= resp.sum(axis=1, keepdims=True)
+            centers = None
+        else:
+            if method == "kmeans":
+                centers = kmeans(Xs, k, random_state=rng, max_iter=100).centers
+            elif method == "k-means++":
+                centers = _kmeans_plusplus(Xs, k, rng)
+            else:  # random_from_data
+                centers = Xs[rng.choice(n, size=k, replace=False)].copy()
+            labels = _sq_distances(Xs, centers).argmin(axis=0)
+            resp = np.zeros((n, k))
+            resp[np.arange(n), labels] = 1.0
+        center = np.zeros((k, d))
+        diff = Xs.T[None, :, :] - center[:, :, None]
+        s2 = np.matmul(resp.T[:, None, :] * diff, diff.transpose(0, 2, 1))
+        params, _, notes = _m_step_from_sums(
+            resp.sum(axis=0), resp.T @ Xs, s2, center, n, self.covariance_type, reg_std,
+            frozenset(), None,
+        )
+        if centers is not None:
+            # Start the means exactly on the chosen centers (a K-means center, or a point).
+            params = GMMParams(params.weights, centers, params.covariances, params.covariance_type)
+        if self.weights_init is not None:
+            params = GMMParams(
+                _check_weights(self.weights_init, k), params.means, params.covariances,
+                params.covariance_type,
+            )
+        if self.means_init is not None:
+            means = np.asarray(self.means_init, dtype=float).reshape(k, -1)
+            if means.shape != (k, d):
+                raise ParameterError(
+                    f"Expected {k} initial means of dimension {d}; got shape "
+                    f"{np.shape(self.means_init)}."
+                )
+            if not np.all(np.isfinite(means)):
+                raise ParameterError("Every initial mean must be a finite number.")
+            params = GMMParams(
+                params.weights, (means - scaling.shift) / scaling.scale, params.covariances,
+                params.covariance_type,
+            )
+        if self.covariances_init is not None:
+            cov = _check_covariances(self.covariances_init, self.covariance_type, k, d)
+            params = GMMParams(
+                params.weights, params.means, cov / scaling.scale**2, params.covariance_type
+            )
+        return params, tuple(notes)
+
+    # -- fitting ------------------------------------------------------------------------
+
+    def fit(self, X, y=None):
+        """Fit the mixture to X (N x D, or N values) by EM, recording every half-step.
+
+        Returns
+        -------
+        self
+        """
+        X = _check_X(X)
+        n, fixed = self._check_parameters(X)
+        scaling = _Scaling.fit(X)
+        Xs = scaling.data(X)
+        rng = np.random.default_rng(self.random_state)
+        best = None
+        for _ in range(self.n_init):
+            init, init_notes = self._initial_params(Xs, scaling, rng)
+            run = _run_em(
+                Xs, init, scaling, self.covariance_type, self.reg_covar / scaling.scale**2,
+                fixed, self.tol, self.max_iter,
+            )
+            run.history.init_notes = init_notes
+            if best is None or run.final_mean_ll > best.final_mean_ll:
+                best = run
+        final = best.history.params(best.history.n_steps - 1)
+        self.weights_ = final.weights
+        self.means_ = final.means
+        self.covariances_ = final.covariances
+        self.converged_ = best.history.converged
+        self.n_iter_ = best.history.n_iter
+        self.lower_bounds_ = [float(e.mean_log_likelihood) for e in best.history.e_steps]
+        self.lower_bound_ = self.lower_bounds_[-1] if self.lower_bounds_ else best.final_mean_ll
+        self.history_ = best.history
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    # -- using the fit ------------------------------------------------------------------
+
+    @property
+    def params_(self):
+        """The fitted parameters as :class:`GMMParams`."""
+        self._check_fitted()
+        return GMMParams(self.weights_, self.means_, self.covariances_, self.covariance_type)
+
+    def _check_fitted(self):
+        if not hasattr(self, "means_"):
+            raise ParameterError("This model is not fitted yet; call fit(X) first.")
+
+    def _check_X_fitted(self, X):
+        self._check_fitted()
+        X = _check_X(X)
+        if X.shape[1] != self.n_features_in_:
+            raise DataError(
+                f"The model was fitted on {self.n_features_in_} column(s) but the data have "
+                f"{X.shape[1]}."
+            )
+        return X
+
+    def predict_proba(self, X):
+        """Responsibilities (N, K) of the fitted components for each point."""
+        X = self._check_X_fitted(X)
+        return e_step(X, self.params_)[0]
+
+    def predict(self, X):
+        """The most responsible component of each point."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def score_samples(self, X):
+        """log p(x_n) under the fitted mixture, one value per point."""
+        X = self._check_X_fitted(X)
+        log_dens = component_log_densities(X, self.params_)
+        with np.errstate(divide="ignore"):
+            log_dens = log_dens + np.log(self.weights_)[None, :]
+        return _logsumexp_k(log_dens.T.copy())[0]
+
+    def score(self, X, y=None):
+        """Mean per-sample log-likelihood of X."""
+        return float(np.mean(self.score_samples(X)))
+
+    def _n_parameters(self):
+        k, d = self.means_.shape
+        cov = {
+            "full": k * d * (d + 1) / 2.0,
+            "diag": k * d,
+            "spherical": k,
+            "tied": d * (d + 1) / 2.0,
+        }[self.covariance_type]
+        return int(cov + k * d + k - 1)
+
+    def bic(self, X):
+        """Bayesian information criterion (lower is better)."""
+        X = self._check_X_fitted(X)
+        return -2 * self.score(X) * X.shape[0] + self._n_parameters() * np.log(X.shape[0])
+
+    def aic(self, X):
+        """Akaike information criterion (lower is better)."""
+        X = self._check_X_fitted(X)
+        return -2 * self.score(X) * X.shape[0] + 2 * self._n_parameters()
+
+    def sample(self, n_samples=1, random_state=None):
+        """Draw points from the fitted mixture (the generative story of the model).
+
+        Returns
+        -------
+        X : ndarray (n_samples, D)
+        labels : ndarray (n_samples,)
+        """
+        self._check_fitted()
+        rs = self.random_state if random_state is None else random_state
+        return sample_mixture(
+            self.weights_, self.means_, self.params_.full_covariances(), n_samples, rs
+        )
+
+
+@dataclass
+class _Run:
+    history: EMHistory
+    final_mean_ll: float
+
+
+def _run_em(Xs, init_std, scaling, covariance_type, reg_std, fixed, tol, max_iter):
+    """The EM loop on standardised data, blocked over N, component-major.
+
+    Each pass over the data does one E-step (log-likelihood of the current parameters,
+    responsibilities) and accumulates what the following M-step needs, so a whole
+    iteration reads the data once.
+    """
+    n, d = Xs.shape
+    k = init_std.n_components
+    Xt = np.ascontiguousarray(Xs.T)
+    log_scale = d * np.log(scaling.scale)
+    block = min(n, _BLOCK)
+    lw = np.empty((k, block))
+    resp = np.empty((k, block))
+    diff = np.empty((k, d, block))
+
+    def e_pass(params):
+        """Sum of log p(x) in standardised units and the sums for the M-step."""
+        nk = np.zeros(k)
+        s1 = np.zeros((k, d))
+        s2 = np.zeros((k, d, d))
+        total = 0.0
+        for start in range(0, n, block):
+            stop = min(start + block, n)
+            m = stop - start
+            xb = Xt[:, start:stop]
+            lwb = _log_weighted_densities_kn(xb, params, out=lw[:, :m], diff=diff[:, :, :m])
+            log_norm, rb = _logsumexp_k(lwb, out_resp=resp[:, :m])
+            total += float(log_norm.sum())
+            nk += rb.sum(axis=1)
+            s1 += rb @ xb.T
+            db = diff[:, :, :m]
+            if d == 1:
+                s2[:, 0, 0] += np.einsum("kn,kn->k", rb * db[:, 0, :], db[:, 0, :])
+            else:
+                s2 += np.matmul(rb[:, None, :] * db, db.transpose(0, 2, 1))
+        return total, nk, s1, s2
+
+    def to_data(params_std):
+        return scaling.to_data(params_std)
+
+    current = init_std
+    total, nk, s1, s2 = e_pass(current)
+    ll = total - n * log_scale
+    history = EMHistory(initial=to_data(current), initial_log_likelihood=ll)
+    prev_mean = -np.inf
+    converged = False
+    for it in range(1, max_iter + 1):
+        history.e_steps.append(EStepRecord(it, to_data(current), ll, ll / n))
+        new, stats, notes = _m_step_from_sums(
+            nk, s1, s2, current.means, n, covariance_type, reg_std, fixed, current
+        )
+        total, nk, s1, s2 = e_pass(new)
+        new_ll = total - n * log_scale
+        history.m_steps.append(
+            MStepRecord(
+                it, to_data(new), _stats_to_data(stats, scaling), new_ll, new_ll / n,
+                tuple(notes),
+            )
+        )
+        change = ll / n - prev_mean
+        prev_mean = ll / n
+        current, ll = new, new_ll
+        if abs(change) < tol:
+            converged = True
+            break
+    history.converged = converged
+    return _Run(history, ll / n)
