@@ -1,0 +1,533 @@
+"""Tests of gmm_viz.plotting: artists are drawn, then changed in place by the updates."""
+
+import ast
+import html
+import io
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Ellipse  # noqa: E402
+
+from gmm_viz import plotting as P  # noqa: E402
+from gmm_viz.em import component_densities, e_step, make_params  # noqa: E402
+from gmm_viz.errors import ParameterError  # noqa: E402
+
+# --------------------------------------------------------------------------------------
+# Fixtures
+# --------------------------------------------------------------------------------------
+
+
+def _ax():
+    fig = Figure(figsize=(6, 4))
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+@pytest.fixture
+def data_1d():
+    rng = np.random.default_rng(0)
+    return np.concatenate([rng.normal(-2, 0.7, 60), rng.normal(2.5, 1.0, 90)])
+
+
+@pytest.fixture
+def params_1d():
+    return make_params([0.4, 0.6], [[-2.0], [2.0]], [0.6, 1.2])
+
+
+@pytest.fixture
+def params_1d_next():
+    return make_params([0.45, 0.55], [[-1.5], [2.6]], [0.4, 0.9])
+
+
+@pytest.fixture
+def data_2d():
+    rng = np.random.default_rng(1)
+    a = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], 120)
+    b = rng.multivariate_normal([4, 3], [[0.5, 0], [0, 2]], 152)
+    return np.vstack([a, b])
+
+
+@pytest.fixture
+def params_2d():
+    return make_params(
+        [0.5, 0.5], [[0.0, 0.0], [4.0, 3.0]], [[[1.0, 0.5], [0.5, 1.0]], [[0.5, 0.0], [0.0, 2.0]]]
+    )
+
+
+@pytest.fixture
+def params_2d_next():
+    return make_params(
+        [0.45, 0.55],
+        [[0.5, 0.2], [3.5, 2.5]],
+        [[[2.0, 0.3], [0.3, 1.5]], [[0.8, -0.2], [-0.2, 1.0]]],
+    )
+
+
+def _weighted(grid, params):
+    return component_densities(grid[:, None], params) * params.weights
+
+
+# --------------------------------------------------------------------------------------
+# Colours and sizes
+# --------------------------------------------------------------------------------------
+
+
+def test_palette_is_okabe_ito_and_component_colors_cycle():
+    assert P.PALETTE == [
+        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    ]  # fmt: skip
+    colors = P.component_colors(10)
+    assert colors[:8] == P.PALETTE
+    assert colors[8] == P.PALETTE[0] and colors[9] == P.PALETTE[1]
+    assert P.component_colors(0) == []
+
+
+def test_blend_colors_one_hot_gives_component_colour_and_half_half_the_mix():
+    colors = ["#0072B2", "#E69F00", "#009E73"]
+    resp = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.5, 0.5, 0.0], [0.2, 0.3, 0.5]])
+    out = P.blend_colors(resp, colors)
+    assert out.shape == (4, 4)
+    np.testing.assert_allclose(out[0], to_rgba("#0072B2"))
+    np.testing.assert_allclose(out[1], to_rgba("#009E73"))
+    blue, orange, green = (np.array(to_rgba(c)[:3]) for c in colors)
+    np.testing.assert_allclose(out[2, :3], 0.5 * blue + 0.5 * orange)
+    np.testing.assert_allclose(out[3, :3], 0.2 * blue + 0.3 * orange + 0.5 * green)
+    np.testing.assert_allclose(out[:, 3], 1.0)
+
+
+def test_blend_colors_defaults_to_palette_and_none_is_grey():
+    out = P.blend_colors(np.array([[0.0, 1.0]]))
+    np.testing.assert_allclose(out[0], to_rgba(P.PALETTE[1]))
+    grey = P.blend_colors(None)
+    assert grey.shape == (1, 4)
+    np.testing.assert_allclose(grey[0], to_rgba(P.NEUTRAL_GREY))
+    assert P.blend_colors(None, n=5).shape == (5, 4)
+
+
+def test_sizes_projector_is_bigger_than_screen():
+    s, p = P.SIZES["screen"], P.SIZES["projector"]
+    for key in ("font", "line", "mixture_line", "point_size", "mean_size", "tick", "legend"):
+        assert p[key] > s[key], key
+    with pytest.raises(ParameterError, match="Unknown size"):
+        P.figure_for(1, size="poster")
+
+
+def test_apply_size_restyles_fonts_and_lines(data_1d, params_1d):
+    fig, ax, ax_ll = P.figure_for(1)
+    art = P.draw_mixture_1d(ax, data_1d, params_1d)
+    ll = P.draw_log_likelihood(ax_ll, [-10.0, -10.0, -8.0], 2)
+    P.apply_size(fig, "projector")
+    proj = P.SIZES["projector"]
+    assert art.components[0].get_linewidth() == proj["line"]
+    assert art.mixture.get_linewidth() == proj["mixture_line"]
+    assert ax.xaxis.label.get_fontsize() == proj["font"]
+    assert ax.get_xticklabels()[0].get_fontsize() == proj["tick"]
+    assert art.legend.get_texts()[0].get_fontsize() == proj["legend"]
+    assert ll.current.get_markersize() == proj["ll_current"]
+    np.testing.assert_allclose(art.points.get_sizes(), [proj["rug_size"]])
+    assert art.legend.legend_handles[0].get_linewidth() == proj["line"]
+    assert art.legend.legend_handles[2].get_linewidth() == proj["mixture_line"]
+    assert art.arrows[0].arrow_patch.get_linewidth() == proj["arrow_line"]
+    P.apply_size(fig, "screen")
+    assert art.components[0].get_linewidth() == P.SIZES["screen"]["line"]
+    assert ax.xaxis.label.get_fontsize() == P.SIZES["screen"]["font"]
+    fig.canvas.draw()
+
+
+# --------------------------------------------------------------------------------------
+# 1-D
+# --------------------------------------------------------------------------------------
+
+
+def test_draw_mixture_1d_curves_are_weighted_component_densities(data_1d, params_1d):
+    fig, ax = _ax()
+    art = P.draw_mixture_1d(ax, data_1d, params_1d, xlabel="height <cm>")
+    expected = _weighted(art.grid, params_1d)
+    assert len(art.components) == 2
+    for j, line in enumerate(art.components):
+        np.testing.assert_allclose(line.get_ydata(), expected[:, j], rtol=1e-12)
+        assert line.get_color() == P.PALETTE[j]
+    np.testing.assert_allclose(art.mixture.get_ydata(), expected.sum(axis=1), rtol=1e-12)
+    assert art.mixture.get_color() == "black"
+    assert ax.get_xlabel() == "height <cm>" and ax.get_ylabel() == "density"
+    labels = [t.get_text() for t in art.legend.get_texts()]
+    assert labels[:3] == ["component 1", "component 2", "mixture"]
+    # Small N: a rug, no histogram; grey before any E-step.
+    assert art.points is not None and art.histogram is None
+    assert len(art.points.get_offsets()) == data_1d.size
+    np.testing.assert_allclose(art.points.get_facecolors()[:, :3], 0x8C / 255, atol=1e-6)
+    # No previous: no ghosts, no arrows, no "previous step" legend entry.
+    assert not any(g.get_visible() for g in art.ghosts)
+    assert not any(a.get_visible() for a in art.arrows)
+    assert not art.legend.get_texts()[-1].get_visible()
+    # The curves fit in the y-limits, and the rug band lies below zero.
+    y0, y1 = ax.get_ylim()
+    assert y1 > expected.sum(axis=1).max() and y0 < 0
+    fig.canvas.draw()
+
+
+def test_update_mixture_1d_changes_the_same_artists_in_place(data_1d, params_1d, params_1d_next):
+    fig, ax = _ax()
+    art = P.draw_mixture_1d(ax, data_1d, params_1d)
+    ids = [id(a) for a in (*art.components, art.mixture, *art.ghosts, *art.arrows, art.points)]
+    n_lines = len(ax.lines)
+    resp, _ = e_step(data_1d, params_1d)
+    out = P.update_mixture_1d(art, params_1d_next, responsibilities=resp, previous=params_1d)
+    assert out is art
+    assert [id(a) for a in (*art.components, art.mixture, *art.ghosts, *art.arrows, art.points)] \
+        == ids  # fmt: skip
+    assert len(ax.lines) == n_lines  # nothing added
+    new = _weighted(art.grid, params_1d_next)
+    old = _weighted(art.grid, params_1d)
+    for j in range(2):
+        np.testing.assert_allclose(art.components[j].get_ydata(), new[:, j], rtol=1e-12)
+        np.testing.assert_allclose(art.ghosts[j].get_ydata(), old[:, j], rtol=1e-12)
+        assert art.ghosts[j].get_visible()
+        assert art.ghosts[j].get_linestyle() == "--"
+    np.testing.assert_allclose(art.mixture.get_ydata(), new.sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(art.points.get_facecolors()[:, :3], P.blend_colors(resp)[:, :3])
+    # Arrows from the old mean at the old peak to the new mean at the new peak.
+    for j, arrow in enumerate(art.arrows):
+        assert arrow.get_visible()
+        np.testing.assert_allclose(arrow.xy, (params_1d_next.means[j, 0], new[:, j].max()))
+        np.testing.assert_allclose(arrow.xyann, (params_1d.means[j, 0], old[:, j].max()))
+    assert art.legend.get_texts()[-1].get_text() == "previous step"
+    assert art.legend.get_texts()[-1].get_visible()
+    fig.canvas.draw()
+
+    # Back to no previous: ghosts and arrows hidden, points grey again.
+    P.update_mixture_1d(art, params_1d_next)
+    assert not any(g.get_visible() for g in art.ghosts)
+    assert not any(a.get_visible() for a in art.arrows)
+    assert not art.legend.get_texts()[-1].get_visible()
+    np.testing.assert_allclose(art.points.get_facecolors()[:, :3], 0x8C / 255, atol=1e-6)
+
+
+def test_update_mixture_1d_hides_arrow_of_a_mean_that_did_not_move(data_1d, params_1d):
+    fig, ax = _ax()
+    moved_one = make_params([0.4, 0.6], [[-2.0], [3.0]], [0.6, 1.2])
+    art = P.draw_mixture_1d(ax, data_1d, moved_one, previous=params_1d)
+    assert [a.get_visible() for a in art.arrows] == [False, True]
+    assert all(g.get_visible() for g in art.ghosts)
+    # An E-step: the same parameters before and after, no arrows at all.
+    P.update_mixture_1d(art, params_1d, previous=params_1d)
+    assert not any(a.get_visible() for a in art.arrows)
+
+
+def test_update_mixture_1d_keeps_y_limits_stable_and_expands_when_needed(data_1d, params_1d):
+    fig, ax = _ax()
+    art = P.draw_mixture_1d(ax, data_1d, params_1d)
+    limits = ax.get_ylim()
+    slightly = make_params([0.41, 0.59], [[-1.95], [2.05]], [0.62, 1.18])
+    P.update_mixture_1d(art, slightly)
+    assert ax.get_ylim() == limits
+    peaked = make_params([0.4, 0.6], [[-2.0], [2.0]], [0.01, 1.2])
+    P.update_mixture_1d(art, peaked)
+    top = ax.get_ylim()[1]
+    assert top > limits[1]
+    assert top >= art.components[0].get_ydata().max()
+    assert top >= art.mixture.get_ydata().max()
+    # Back to the flat curves: they use less than half the height, so the axis shrinks.
+    P.update_mixture_1d(art, params_1d)
+    assert ax.get_ylim()[1] == pytest.approx(limits[1])
+
+
+def test_draw_mixture_1d_large_n_uses_a_histogram(params_1d):
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.normal(-2, 0.7, 3000), rng.normal(2, 1.0, 4000)])
+    fig, ax = _ax()
+    resp, _ = e_step(x, params_1d)
+    art = P.draw_mixture_1d(ax, x, params_1d, responsibilities=resp)
+    assert art.uses_histogram and art.points is None
+    assert len(ax.collections) <= 2  # the strip, no 7000 markers
+    edges = art.bin_edges
+    heights = art.histogram.get_data().values
+    np.testing.assert_allclose(np.sum(heights * np.diff(edges)), 1.0)  # density-normalised
+    # The strip: each bin coloured by the mean responsibility of its points.
+    face = art.strip.get_facecolors()
+    assert face.shape == (len(edges) - 1, 4)
+    b = int(np.argmax(np.bincount(art.bin_index)))
+    mean_r = resp[art.bin_index == b].mean(axis=0, keepdims=True)
+    np.testing.assert_allclose(face[b], P.blend_colors(mean_r)[0])
+    fig.canvas.draw()
+    # hist=False forces the rug; hist=True with few points draws both.
+    fig2, ax2 = _ax()
+    assert P.draw_mixture_1d(ax2, x[:100], params_1d, hist=True).histogram is not None
+    assert P.draw_mixture_1d(ax2, x[:100], params_1d, hist=False).histogram is None
+
+
+def test_update_rejects_a_different_number_of_components(data_1d, params_1d):
+    fig, ax = _ax()
+    art = P.draw_mixture_1d(ax, data_1d, params_1d)
+    three = make_params([0.3, 0.3, 0.4], [[-1.0], [0.0], [1.0]], [1.0, 1.0, 1.0])
+    with pytest.raises(ParameterError, match="draw it again"):
+        P.update_mixture_1d(art, three)
+    with pytest.raises(ParameterError, match="shape"):
+        P.update_mixture_1d(art, params_1d, responsibilities=np.ones((3, 2)))
+
+
+# --------------------------------------------------------------------------------------
+# 2-D
+# --------------------------------------------------------------------------------------
+
+
+def test_ellipse_geometry_uses_standard_deviations():
+    # Diagonal covariance: variances 4 (x) and 1 (y): std 2 and 1.
+    w, h, angle = P.ellipse_geometry(np.diag([4.0, 1.0]), 1.0)
+    assert (w, h) == pytest.approx((2 * 1 * 2.0, 2 * 1 * 1.0))
+    assert angle == pytest.approx(0.0) or angle == pytest.approx(180.0)
+    w, h, angle = P.ellipse_geometry(np.diag([1.0, 9.0]), 2.0)
+    assert (w, h) == pytest.approx((2 * 2 * 3.0, 2 * 2 * 1.0))
+    assert angle == pytest.approx(90.0)
+    # Rotated by 30 degrees: eigenvalues 5 and 0.5.
+    t = np.radians(30)
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    cov = rot @ np.diag([5.0, 0.5]) @ rot.T
+    w, h, angle = P.ellipse_geometry(cov, 1.0)
+    assert (w, h, angle) == pytest.approx((2 * np.sqrt(5.0), 2 * np.sqrt(0.5), 30.0))
+
+
+def test_draw_mixture_2d_ellipses_means_and_labels(data_2d):
+    params = make_params([0.5, 0.5], [[0.0, 0.0], [4.0, 3.0]], [[4.0, 1.0], [1.0, 0.25]], "diag")
+    fig, ax = _ax()
+    art = P.draw_mixture_2d(ax, data_2d, params, xlabel="a & b", ylabel="c")
+    assert ax.get_xlabel() == "a & b" and ax.get_ylabel() == "c"
+    assert len(art.ellipses) == 2 and all(len(row) == 2 for row in art.ellipses)
+    e1, e2 = art.ellipses[0]
+    assert isinstance(e1, Ellipse)
+    assert e1.get_center() == pytest.approx((0.0, 0.0))
+    # 1-sigma: full axes 2 * 1 * std; 2-sigma: 2 * 2 * std (std = sqrt(var), not var).
+    assert (e1.get_width(), e1.get_height()) == pytest.approx((2 * 1 * 2.0, 2 * 1 * 1.0))
+    assert (e2.get_width(), e2.get_height()) == pytest.approx((2 * 2 * 2.0, 2 * 2 * 1.0))
+    assert e1.get_angle() % 180 == pytest.approx(0.0)
+    f1 = art.ellipses[1][0]
+    assert (f1.get_width(), f1.get_height()) == pytest.approx((2.0, 1.0))
+    assert f1.get_angle() == pytest.approx(0.0)
+    np.testing.assert_allclose(art.means.get_offsets(), params.means)
+    assert art.contours is not None
+    assert not any(e.get_visible() for row in art.ghost_ellipses for e in row)
+    assert not art.ghost_means.get_visible()
+    labels = [t.get_text() for t in art.legend.get_texts()]
+    assert labels == ["component 1", "component 2", "mixture", "previous step"]
+    fig.canvas.draw()
+
+
+def test_update_mixture_2d_changes_the_same_artists_in_place(data_2d, params_2d, params_2d_next):
+    fig, ax = _ax()
+    art = P.draw_mixture_2d(ax, data_2d, params_2d)
+    limits = (ax.get_xlim(), ax.get_ylim())
+    ellipses = [e for row in art.ellipses for e in row]
+    ghosts = [e for row in art.ghost_ellipses for e in row]
+    points, means, old_contours = art.points, art.means, art.contours
+    n_patches = len(ax.patches)
+    resp, _ = e_step(data_2d, params_2d)
+    P.update_mixture_2d(art, params_2d_next, responsibilities=resp, previous=params_2d)
+    assert [e for row in art.ellipses for e in row] == ellipses
+    assert [e for row in art.ghost_ellipses for e in row] == ghosts
+    assert art.points is points and art.means is means
+    assert len(ax.patches) == n_patches
+    # The contour set is replaced: the old one is no longer on the axes.
+    assert art.contours is not old_contours and old_contours not in ax.get_children()
+    assert art.contours in ax.get_children()
+    full = params_2d_next.full_covariances()
+    for j in range(2):
+        for i, s in enumerate((1.0, 2.0)):
+            e = art.ellipses[j][i]
+            vals = np.linalg.eigvalsh(full[j])
+            assert e.get_center() == pytest.approx(tuple(params_2d_next.means[j]))
+            assert e.get_width() == pytest.approx(2 * s * np.sqrt(vals[1]))
+            assert e.get_height() == pytest.approx(2 * s * np.sqrt(vals[0]))
+            g = art.ghost_ellipses[j][i]
+            assert g.get_visible() and g.get_linestyle() == "--"
+            assert g.get_center() == pytest.approx(tuple(params_2d.means[j]))
+        arrow = art.arrows[j]
+        assert arrow.get_visible()
+        np.testing.assert_allclose(arrow.xy, params_2d_next.means[j])
+        np.testing.assert_allclose(arrow.xyann, params_2d.means[j])
+    np.testing.assert_allclose(art.means.get_offsets(), params_2d_next.means)
+    np.testing.assert_allclose(art.ghost_means.get_offsets(), params_2d.means)
+    assert art.ghost_means.get_visible()
+    np.testing.assert_allclose(art.points.get_facecolors()[:, :3], P.blend_colors(resp)[:, :3])
+    assert (ax.get_xlim(), ax.get_ylim()) == limits  # the picture does not jump
+    fig.canvas.draw()
+    # An E-step: parameters unchanged, so no arrows; then no previous: no ghosts.
+    P.update_mixture_2d(art, params_2d_next, responsibilities=resp, previous=params_2d_next)
+    assert not any(a.get_visible() for a in art.arrows)
+    P.update_mixture_2d(art, params_2d_next)
+    assert not any(g.get_visible() for g in ghosts)
+    assert not art.ghost_means.get_visible()
+    assert not art.legend.get_texts()[-1].get_visible()
+
+
+def test_draw_mixture_2d_large_n_shows_a_seeded_subset(params_2d):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(6000, 2)) * [1.5, 2.0] + [2.0, 1.5]
+    resp, _ = e_step(X, params_2d)
+    fig, ax = _ax()
+    art = P.draw_mixture_2d(ax, X, params_2d, responsibilities=resp, max_points=1000)
+    assert art.shown is not None and art.shown.size == 1000
+    np.testing.assert_allclose(art.points.get_offsets(), X[art.shown])
+    np.testing.assert_allclose(
+        art.points.get_facecolors()[:, :3], P.blend_colors(resp[art.shown])[:, :3]
+    )
+    again = P.draw_mixture_2d(_ax()[1], X, params_2d, max_points=1000)
+    np.testing.assert_array_equal(again.shown, art.shown)
+    fig.canvas.draw()
+
+
+# --------------------------------------------------------------------------------------
+# Log-likelihood
+# --------------------------------------------------------------------------------------
+
+
+def test_log_likelihood_marker_moves_and_phases_are_distinguished():
+    ll = np.array([-100.0, -100.0, -90.0, -90.0, -85.0])
+    fig, ax = _ax()
+    art = P.draw_log_likelihood(ax, ll, 0)
+    np.testing.assert_allclose(art.curve.get_ydata(), ll)
+    assert art.curve.get_drawstyle() == "steps-post"
+    np.testing.assert_allclose(art.e_points.get_xdata(), [1, 3])
+    np.testing.assert_allclose(art.m_points.get_xdata(), [2, 4])
+    assert art.e_points.get_marker() != art.m_points.get_marker()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "E1", "M1", "E2", "M2"]
+    np.testing.assert_allclose(art.current.get_xydata(), [[0, -100.0]])
+    current = art.current
+    P.update_log_likelihood(art, 2)
+    assert art.current is current
+    np.testing.assert_allclose(art.current.get_xydata(), [[2, -90.0]])
+    assert art.step == 2
+    assert art.text.get_text().startswith("M1")
+    assert "-90.00" in art.text.get_text() and "+10.00" in art.text.get_text()
+    P.update_log_likelihood(art, 3)
+    assert "unchanged" in art.text.get_text()
+    with pytest.raises(ParameterError, match="does not exist"):
+        P.update_log_likelihood(art, 5)
+    fig.canvas.draw()
+
+
+def test_log_likelihood_ticks_are_sparse_for_many_steps_and_curve_can_be_replaced():
+    ll = -1000 + 500 * (1 - np.exp(-np.arange(201) / 30))
+    fig, ax = _ax()
+    art = P.draw_log_likelihood(ax, ll, 10)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert 3 <= len(labels) <= 13
+    assert labels[0] == "0" and all(lab.startswith("M") for lab in labels[1:])
+    assert P.half_step_labels(["init", "E", "M", "E", "M"]) == ["0", "E1", "M1", "E2", "M2"]
+    fig.canvas.draw()
+    P.set_log_likelihoods(art, [-50.0, -50.0, -40.0])
+    np.testing.assert_allclose(art.curve.get_ydata(), [-50.0, -50.0, -40.0])
+    assert art.step == 2  # clamped to the new last half-step
+    np.testing.assert_allclose(art.current.get_xydata(), [[2, -40.0]])
+    assert ax.get_ylim()[0] < -50 and ax.get_ylim()[1] > -40
+    with pytest.raises(ParameterError, match="one phase per half-step"):
+        P.set_log_likelihoods(art, [-50.0, -40.0], phases=["init"])
+
+
+# --------------------------------------------------------------------------------------
+# Responsibility table
+# --------------------------------------------------------------------------------------
+
+
+def _rows(table):
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)
+
+
+def _cells(row):
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_table_numbers_max_highlight_row_sums_and_column_sums():
+    X = np.array([[1.0, 2.0], [3.5, -1.25], [0.0, 7.0]])
+    r = np.array([[0.9, 0.1], [0.25, 0.75], [0.5, 0.5]])
+    table = P.responsibility_table_html(r, X, digits=3, phase="E")
+    rows = _rows(table)
+    body = [_cells(row) for row in rows[1:4]]
+    assert body[0] == ["1", "1", "2", "0.900", "0.100", "1.000"]
+    assert body[1] == ["2", "3.5", "-1.25", "0.250", "0.750", "1.000"]
+    # The largest entry of each row is bold on a tint of its component's colour.
+    maxima = re.findall(r'<td class="gmm-max" style="([^"]*)">([^<]*)</td>', table)
+    assert [v for _, v in maxima] == ["0.900", "0.750", "0.500"]
+    assert all("font-weight:bold" in style for style, _ in maxima)
+    assert P._tint(P.PALETTE[0]) in maxima[0][0] and P._tint(P.PALETTE[1]) in maxima[1][0]
+    # Footer: N_k = column sums.
+    assert re.findall(r'class="gmm-nk"[^>]*>([^<]*)<', table) == ["1.650", "1.350"]
+    assert "feed the M-step" in table and "E-step" in table
+    assert "hidden" not in table
+
+
+def test_table_large_n_hides_rows_but_sums_all_and_shows_selected():
+    rng = np.random.default_rng(4)
+    n = 272
+    r = rng.dirichlet([1.0, 1.0, 1.0], size=n)
+    X = rng.normal(size=(n, 2))
+    table = P.responsibility_table_html(r, X, max_rows=10, selected=200, digits=3)
+    assert "… 261 more points hidden" in table
+    nk = [float(v) for v in re.findall(r'class="gmm-nk"[^>]*>([^<]*)<', table)]
+    np.testing.assert_allclose(nk, r.sum(axis=0), atol=5e-4)
+    assert abs(sum(nk) - r[:10].sum()) > 1  # really over all rows, not the shown ones
+    selected = re.findall(r'<tr class="gmm-selected"[^>]*>(.*?)</tr>', table, re.S)
+    assert len(selected) == 1
+    cells = _cells(selected[0])
+    assert cells[0].startswith("201")
+    assert cells[3:6] == [f"{v:.3f}" for v in r[200]]
+    assert len(re.findall(r'class="gmm-max"', table)) == 11
+    assert P.responsibility_table_html(r, X, max_rows=12).count("more points hidden") == 1
+    assert "… 260 more points hidden" in P.responsibility_table_html(r, X, max_rows=12)
+
+
+def test_table_escapes_column_names_and_notes_before_the_first_e_step():
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    r = np.array([[1.0, 0.0], [0.0, 1.0]])
+    evil = ["<script>alert(1)</script>", "a & b"]
+    table = P.responsibility_table_html(r, X, columns=evil)
+    assert "<script>" not in table
+    assert html.escape(evil[0]) in table and "a &amp; b" in table
+    note = P.responsibility_table_html(None, X)
+    assert "<table" not in note and "No E-step has run yet" in note
+    one_d = P.responsibility_table_html(r, X[:, 0])
+    assert "<th" in one_d and ">x</th>" in one_d
+    with pytest.raises(ParameterError):
+        P.responsibility_table_html(np.ones((3, 2)) / 2, X)
+
+
+# --------------------------------------------------------------------------------------
+# Figure
+# --------------------------------------------------------------------------------------
+
+
+def test_figure_for_builds_an_agg_figure_and_everything_renders(data_2d, params_2d):
+    fig, ax_mix, ax_ll = P.figure_for(2, size="projector")
+    assert isinstance(fig, Figure) and isinstance(fig.canvas, FigureCanvasAgg)
+    assert tuple(fig.get_size_inches()) == P.SIZES["projector"]["figsize_2d"]
+    assert ax_mix.get_position().height > ax_ll.get_position().height
+    P.draw_mixture_2d(ax_mix, data_2d, params_2d, size="projector")
+    P.draw_log_likelihood(ax_ll, [-3.0, -3.0, -2.0], 1, size="projector")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+    # After the first draw the figure keeps its layout: the axes do not move.
+    position = ax_mix.get_position().bounds
+    fig.canvas.draw()
+    assert ax_mix.get_position().bounds == position
+    assert ax_mix.get_position().height > ax_ll.get_position().height
+
+
+def test_plotting_imports_neither_pyplot_nor_ipywidgets():
+    source = Path(P.__file__).read_text()
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module)
+    assert not any(m.startswith("ipywidgets") for m in imported)
+    assert "matplotlib.pyplot" not in imported
