@@ -1650,3 +1650,36 @@ def figure_for(n_features, size="screen"):
     for ax in (ax_mixture, ax_loglik):
         _style_axes(ax, spec)
     return fig, ax_mixture, ax_loglik
+
+
+def draw_truth(ax, X, params, *, size="screen", grid=None):
+    """Overlay the true mixture that generated synthetic data, in dotted grey.
+
+    1-D: each true weighted component density on the axes' x range; 2-D: each true
+    component's 1-sigma and 2-sigma ellipses. Drawn once (the truth does not change while
+    EM runs); returns the list of artists.
+    """
+    spec = _size_spec(size)
+    params = _params(params)
+    artists = []
+    style = {"color": "#555555", "linestyle": ":", "linewidth": spec["ghost_line"] * 1.2}
+    if params.n_features == 1:
+        lo, hi = ax.get_xlim()
+        xs = np.linspace(lo, hi, GRID_POINTS_1D) if grid is None else np.asarray(grid, float)
+        dens = _weighted_densities(xs[:, None], params)
+        for k in range(params.n_components):
+            (line,) = ax.plot(xs, dens[:, k], zorder=1.5, **style)
+            artists.append(line)
+        artists[0].set_label("true components")
+    else:
+        cov = params.full_covariances()
+        for k in range(params.n_components):
+            for n_std in (1, 2):
+                width, height, angle = ellipse_geometry(cov[k], n_std)
+                patch = Ellipse(
+                    params.means[k], width, height, angle=angle, fill=False, zorder=1.5, **style
+                )
+                ax.add_patch(patch)
+                artists.append(patch)
+        artists[0].set_label("true components")
+    return artists

@@ -1,0 +1,823 @@
+"""The EM explorer: one widget to step through EM, half-step by half-step.
+
+:class:`EMExplorer` composes the controls (ipywidgets) with the plotting functions of
+:mod:`gmm_viz.plotting`. It keeps one state object (:class:`ExplorerState`): the data, the
+fit options and the fitted history. Fitting runs once per change of data or options;
+moving through the half-steps only reads the stored history and updates the artists in
+place. Bad data or options never change the state: a message says what is wrong and the
+previous data, step and picture stay.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field, replace
+
+import ipywidgets as widgets
+import numpy as np
+import PIL.Image
+
+from gmm_viz import datasets, plotting, worked
+from gmm_viz.em import (
+    COVARIANCE_TYPES,
+    PARAMETER_NAMES,
+    EMHistory,
+    GaussianMixtureEM,
+    GMMParams,
+    covariances_from_full,
+)
+from gmm_viz.errors import GMMVizError
+
+__all__ = ["EMExplorer", "ExplorerState", "CurrentStep"]
+
+# Uploads larger than this are refused before parsing (the browser sends them whole).
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+INIT_CHOICES = (
+    ("the data set's suggested start", "start"),
+    ("k-means", "kmeans"),
+    ("k-means++", "k-means++"),
+    ("random points of the data", "random_from_data"),
+    ("random responsibilities", "random"),
+)
+DATA_CHOICES = (
+    ("Toy example (5 points, worked by hand)", "toy"),
+    ("Old Faithful: eruption time (1-D)", "faithful:eruptions"),
+    ("Old Faithful: waiting time (1-D)", "faithful:waiting"),
+    ("Old Faithful: both columns (2-D)", "faithful"),
+    ("Galaxies: velocities (1-D)", "galaxies"),
+    ("Synthetic 1-D, with its true mixture", "synthetic"),
+    ("Synthetic 2-D, with its true mixture", "synthetic2d"),
+    ("Your pasted numbers", "pasted"),
+    ("Your uploaded CSV", "uploaded"),
+)
+REG_CHOICES = (("0 (exact EM)", 0.0), ("1e-6", 1e-6), ("1e-3", 1e-3), ("0.1", 0.1))
+
+
+@dataclass(frozen=True)
+class CurrentStep:
+    """What the explorer shows at its current half-step.
+
+    Attributes
+    ----------
+    step : int
+        0 = the start, then 1 = E-step 1, 2 = M-step 1, ...
+    phase : {"init", "E", "M"}
+    iteration : int
+    weights, means, covariances : ndarray
+        The parameters shown (entering the E-step, or produced by the M-step).
+    responsibilities : ndarray (N, K) or None
+        None at the start, before any E-step; an M-step shows the ones it used.
+    log_likelihood : float
+        Total log-likelihood of the parameters shown.
+    """
+
+    step: int
+    phase: str
+    iteration: int
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    responsibilities: np.ndarray | None
+    log_likelihood: float
+
+
+@dataclass
+class FitOptions:
+    """The options a fit depends on; changing any of them refits."""
+
+    n_components: int = 2
+    covariance_type: str = "full"
+    init: str = "kmeans"
+    seed: int = 0
+    fixed: tuple = ()
+    reg_covar: float = 1e-6
+    tol: float = 1e-6
+    max_iter: int = 200
+    n_init: int = 1
+
+
+@dataclass
+class ExplorerState:
+    """Everything the explorer shows is derived from this one object."""
+
+    dataset: datasets.Dataset
+    options: FitOptions
+    model: GaussianMixtureEM
+    step: int = 0
+    selected_point: int = 0
+    selected_component: int = 0
+    cache: dict = field(default_factory=dict)
+
+    @property
+    def history(self) -> EMHistory:
+        return self.model.history_
+
+    @property
+    def X(self):
+        return self.dataset.X
+
+
+def _dataset_from(data, columns=None):
+    """A Dataset from an array, a Dataset, or a name; raises GMMVizError when bad."""
+    if isinstance(data, datasets.Dataset):
+        ds = data
+    elif isinstance(data, str):
+        if data == "synthetic2d":
+            ds = datasets.synthetic(n_features=2, random_state=0)
+        else:
+            ds = datasets.load(data)
+    else:
+        X = datasets.validate_data(np.asarray(data, dtype=float))
+        ds = datasets.Dataset(
+            X=X,
+            columns=tuple(f"x{j + 1}" for j in range(X.shape[1])),
+            name="your data",
+            source="given as an array",
+        )
+    if columns is not None:
+        ds = ds.select(columns)
+    if ds.X.shape[1] > 2:
+        raise GMMVizError(
+            f"The explorer draws 1-D or 2-D data but these have {ds.X.shape[1]} columns; "
+            "choose one or two columns."
+        )
+    return ds
+
+
+def _start_for(dataset, options):
+    """Explicit initial values when the data set's suggested start is chosen."""
+    if options.init != "start":
+        return {}
+    start = dataset.start
+    if start is None:
+        raise GMMVizError(
+            f"The data set {dataset.name!r} has no suggested start; choose k-means or "
+            "another initialisation."
+        )
+    k = len(start["weights"])
+    if k != options.n_components:
+        raise GMMVizError(
+            f"The suggested start of {dataset.name!r} has {k} components; set K to {k} or "
+            "choose another initialisation."
+        )
+    return {
+        "weights_init": np.asarray(start["weights"], dtype=float),
+        "means_init": np.asarray(start["means"], dtype=float),
+        "covariances_init": covariances_from_full(
+            start["covariances"], options.covariance_type, start["weights"]
+        ),
+    }
+
+
+def _fit(dataset, options, progress=None):
+    """Fit a GaussianMixtureEM for these data and options (raises GMMVizError)."""
+    explicit = _start_for(dataset, options)
+    init = "kmeans" if options.init == "start" else options.init
+    fixed = tuple(options.fixed)
+    if "covariances" in fixed and "covariances_init" not in explicit:
+        # The seed-000 model: variances held at 1 (in the data's units).
+        k, d = options.n_components, dataset.X.shape[1]
+        explicit["covariances_init"] = covariances_from_full(
+            np.broadcast_to(np.eye(d), (k, d, d)), options.covariance_type
+        )
+    if "weights" in fixed and "weights_init" not in explicit:
+        explicit["weights_init"] = np.full(options.n_components, 1.0 / options.n_components)
+    model = GaussianMixtureEM(
+        options.n_components,
+        covariance_type=options.covariance_type,
+        tol=options.tol,
+        reg_covar=options.reg_covar,
+        max_iter=options.max_iter,
+        n_init=options.n_init,
+        init_params=init,
+        fixed=fixed,
+        random_state=options.seed,
+        **explicit,
+    )
+    if progress is not None:
+        progress(0.1)
+    model.fit(dataset.X)
+    if progress is not None:
+        progress(1.0)
+    return model
+
+
+class EMExplorer:
+    """Step through EM one half-step at a time: plot, log-likelihood, responsibility
+    table and the formulas with their numbers, for 1-D or 2-D data.
+
+    Parameters
+    ----------
+    data : str, array-like (N,) or (N, D), or Dataset
+        A data set name ("toy", "faithful", "faithful:eruptions", "galaxies",
+        "synthetic", ...), an array, or a :class:`gmm_viz.datasets.Dataset`.
+    n_components : int
+    columns : list, optional
+        Columns of the data set to use (by name or index).
+    size : {"screen", "projector"}
+    **fit_options
+        ``covariance_type``, ``init`` ("start", "kmeans", "k-means++",
+        "random_from_data", "random"), ``seed``, ``fixed``, ``reg_covar``, ``tol``,
+        ``max_iter``, ``n_init``.
+
+    Examples
+    --------
+    >>> explorer = EMExplorer("toy")          # doctest: +SKIP
+    >>> explorer.step = 2                     # doctest: +SKIP
+    >>> explorer.current.means                # doctest: +SKIP
+    """
+
+    def __init__(
+        self, data="toy", n_components=None, *, columns=None, size="screen", **fit_options
+    ):
+        dataset = _dataset_from(data, columns)
+        unknown = set(fit_options) - set(FitOptions.__dataclass_fields__)
+        if unknown:
+            raise TypeError(f"Unknown option(s): {', '.join(sorted(unknown))}.")
+        if n_components is None:
+            n_components = len(dataset.start["weights"]) if dataset.start is not None else 2
+        defaults = {"init": "start" if dataset.start is not None else "kmeans"}
+        if dataset.start is not None:
+            # The hand-worked example is exact EM: no regularisation, as on paper.
+            defaults["reg_covar"] = 0.0
+        options = FitOptions(n_components=n_components, **{**defaults, **fit_options})
+        self._size = size
+        self._data_key = data if isinstance(data, str) else "given"
+        self._uploaded = None
+        self._updating = False
+        self._message = ""
+        self.state = ExplorerState(dataset, options, _fit(dataset, options))
+        self._build_controls()
+        self._build_figure()
+        self._sync_controls()
+        self._render()
+
+    # ------------------------------------------------------------------ public surface
+
+    @property
+    def step(self):
+        """The half-step shown (settable: the plot and table update before it returns)."""
+        return self.state.step
+
+    @step.setter
+    def step(self, value):
+        value = int(value)
+        if not 0 <= value < self.n_steps:
+            self._set_message(
+                f"Half-step {value} does not exist; choose one from 0 to {self.n_steps - 1}."
+            )
+            return
+        self.step_slider.value = value  # the observer renders
+
+    @property
+    def n_steps(self):
+        """Number of half-steps: the start plus an E and an M per iteration."""
+        return self.state.history.n_steps
+
+    @property
+    def figure(self):
+        """The matplotlib Figure that is drawn."""
+        return self._fig
+
+    @property
+    def message(self):
+        """The sentence shown to the user about a problem; empty when all is well."""
+        return self._message
+
+    @property
+    def history(self):
+        return self.state.history
+
+    @property
+    def dataset(self):
+        return self.state.dataset
+
+    @property
+    def current(self):
+        """The shown state as a :class:`CurrentStep`."""
+        h, s = self.state.history, self.state.step
+        p = h.params(s)
+        return CurrentStep(
+            step=s,
+            phase=h.phase(s),
+            iteration=h.iteration(s),
+            weights=p.weights.copy(),
+            means=p.means.copy(),
+            covariances=p.covariances.copy(),
+            responsibilities=self._responsibilities(s),
+            log_likelihood=float(h.log_likelihood(s)),
+        )
+
+    def load_text(self, text):
+        """Use pasted numbers as the data; returns True on success."""
+        return self._try_load(lambda: datasets.parse_text(text), key="pasted")
+
+    def load_csv(self, path_or_bytes, columns=None):
+        """Use a CSV file (a path or its bytes) as the data; returns True on success."""
+        return self._try_load(
+            lambda: datasets.load_csv(path_or_bytes, columns=columns), "uploaded"
+        )
+
+    def load(self, data, columns=None):
+        """Use a data set name, an array or a Dataset; returns True on success."""
+        key = data if isinstance(data, str) else "given"
+        return self._try_load(lambda: _dataset_from(data, columns), key)
+
+    def set_options(self, **changes):
+        """Change fit options (n_components, covariance_type, init, seed, fixed,
+        reg_covar, ...) and refit; returns True on success, else shows a message."""
+        try:
+            options = replace(self.state.options, **changes)
+        except TypeError as exc:
+            self._set_message(str(exc))
+            return False
+        return self._refit(self.state.dataset, options)
+
+    def seed_000_model(self):
+        """The simplified model of the K-means-vs-EM article: K = 3, variances held at 1,
+        weights held at 1/3, only the means learned."""
+        current_init = self.state.options.init
+        return self.set_options(
+            n_components=3,
+            fixed=("weights", "covariances"),
+            init="random_from_data" if current_init == "start" else current_init,
+            covariance_type="spherical",
+        )
+
+    @property
+    def widget(self):
+        """The root ipywidgets container."""
+        return self._root
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self._root)
+
+    # ------------------------------------------------------------------ state changes
+
+    def _try_load(self, make_dataset, key):
+        try:
+            dataset = make_dataset()
+            if dataset.X.shape[1] > 2:
+                raise GMMVizError(
+                    f"The explorer draws 1-D or 2-D data but these have {dataset.X.shape[1]} "
+                    "columns; choose one or two columns."
+                )
+        except GMMVizError as exc:
+            self._set_message(str(exc))
+            return False
+        options = self.state.options
+        if options.init == "start" and dataset.start is None:
+            options = replace(options, init="kmeans")
+        if dataset.start is not None:
+            options = replace(options, init="start", n_components=len(dataset.start["weights"]))
+        ok = self._refit(dataset, options)
+        if ok:
+            self._data_key = key
+            self._sync_controls()
+        return ok
+
+    def _refit(self, dataset, options):
+        """Fit for new data/options; on any input error keep everything as it was."""
+        self._show_progress(True)
+        try:
+            model = _fit(dataset, options, progress=self._progress_value)
+        except GMMVizError as exc:
+            self._set_message(str(exc))
+            self._sync_controls()  # put the controls back to the state that is shown
+            return False
+        finally:
+            self._show_progress(False)
+        data_changed = dataset is not self.state.dataset
+        self.state = ExplorerState(dataset, options, model)
+        self._set_message("")
+        if data_changed:
+            self._build_figure()
+        else:
+            self._reset_plot()
+        self._sync_controls()
+        self._render()
+        return True
+
+    def _responsibilities(self, step):
+        cache = self.state.cache
+        key = ("resp", step)
+        if key not in cache:
+            if len(cache) > 8:
+                cache.clear()
+            cache[key] = self.state.history.responsibilities(step, self.state.X)
+        return cache[key]
+
+    def _set_message(self, text):
+        self._message = text
+        if text:
+            self.message_html.value = (
+                '<div role="alert" style="border:2px solid #D55E00;background:#fff3ec;'
+                'padding:6px 10px;border-radius:4px;color:#7a2800">'
+                f"<b>Cannot do that:</b> {_escape(text)}</div>"
+            )
+            self.message_html.layout.display = ""
+        else:
+            self.message_html.value = ""
+            self.message_html.layout.display = "none"
+
+    # ------------------------------------------------------------------ controls
+
+    def _build_controls(self):
+        opts = self.state.options
+        w = widgets
+        self.step_slider = w.IntSlider(
+            value=0,
+            min=0,
+            max=max(self.n_steps - 1, 0),
+            description="Half-step",
+            continuous_update=True,
+            layout=w.Layout(width="420px"),
+        )
+        self.step_slider.add_class("gmm-step-slider")
+        self.play = w.Play(value=0, min=0, max=max(self.n_steps - 1, 0), interval=700)
+        self.play.add_class("gmm-play")
+        w.link((self.play, "value"), (self.step_slider, "value"))
+        self.prev_button = w.Button(description="◀ previous", layout=w.Layout(width="110px"))
+        self.next_button = w.Button(description="next ▶", layout=w.Layout(width="110px"))
+        self.prev_button.add_class("gmm-prev")
+        self.next_button.add_class("gmm-next")
+        self.step_label = w.HTML()
+        self.step_label.add_class("gmm-step-label")
+
+        self.data_dropdown = w.Dropdown(
+            options=list(DATA_CHOICES),
+            value=None,
+            description="Data",
+            layout=w.Layout(width="360px"),
+        )
+        self.data_dropdown.add_class("gmm-data")
+        self.paste_area = w.Textarea(
+            placeholder="Paste numbers: 0.9, 0.7, 1.2, 2.4, 1.8  (or rows of x, y)",
+            layout=w.Layout(width="360px", height="70px"),
+        )
+        self.paste_button = w.Button(description="Use pasted numbers")
+        self.paste_button.add_class("gmm-paste-use")
+        self.upload = w.FileUpload(accept=".csv,.txt,.tsv", multiple=False, description="CSV")
+        self.upload.add_class("gmm-upload")
+        self.column_picker = w.SelectMultiple(
+            options=[], description="Columns", rows=3, layout=w.Layout(width="360px")
+        )
+        self.column_button = w.Button(description="Use these columns")
+
+        self.k_input = w.BoundedIntText(value=opts.n_components, min=1, max=12, description="K")
+        self.k_input.add_class("gmm-k")
+        self.cov_dropdown = w.Dropdown(
+            options=list(COVARIANCE_TYPES), value=opts.covariance_type, description="Covariance"
+        )
+        self.cov_dropdown.add_class("gmm-cov")
+        self.init_dropdown = w.Dropdown(
+            options=list(INIT_CHOICES), value=opts.init, description="Start"
+        )
+        self.init_dropdown.add_class("gmm-init")
+        self.seed_input = w.IntText(value=opts.seed, description="Seed")
+        self.reg_dropdown = w.Dropdown(
+            options=list(REG_CHOICES), value=opts.reg_covar, description="reg_covar"
+        )
+        self.fixed_boxes = {
+            name: w.Checkbox(
+                value=name in opts.fixed, description=f"hold {name} fixed", indent=False
+            )
+            for name in PARAMETER_NAMES
+        }
+        self.seed000_button = w.Button(
+            description="Means-only model (K=3, variance 1)", layout=w.Layout(width="270px")
+        )
+        self.progress = w.FloatProgress(value=0, min=0, max=1, description="Fitting…")
+        self.progress.layout.display = "none"
+        self.message_html = w.HTML()
+        self.message_html.add_class("gmm-message")
+        self.message_html.layout.display = "none"
+
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="900px"))
+        self.image.add_class("gmm-figure")
+        self.table_html = w.HTML()
+        self.table_html.add_class("gmm-table")
+        self.point_input = w.BoundedIntText(
+            value=1, min=1, max=self.state.X.shape[0], description="Point"
+        )
+        self.component_input = w.BoundedIntText(
+            value=1, min=1, max=opts.n_components, description="Component"
+        )
+        self.work_html = w.HTMLMath()
+        self.work_html.add_class("gmm-work")
+
+        # Observers.
+        self.step_slider.observe(self._on_step, names="value")
+        self.prev_button.on_click(lambda _: self._nudge(-1))
+        self.next_button.on_click(lambda _: self._nudge(+1))
+        self.data_dropdown.observe(self._on_data, names="value")
+        self.paste_button.on_click(lambda _: self.load_text(self.paste_area.value))
+        self.upload.observe(self._on_upload, names="value")
+        self.column_button.on_click(self._on_columns)
+        for control in (
+            self.k_input,
+            self.cov_dropdown,
+            self.init_dropdown,
+            self.seed_input,
+            self.reg_dropdown,
+            *self.fixed_boxes.values(),
+        ):
+            control.observe(self._on_option, names="value")
+        self.seed000_button.on_click(lambda _: self.seed_000_model())
+        self.point_input.observe(self._on_selection, names="value")
+        self.component_input.observe(self._on_selection, names="value")
+
+        stepping = w.HBox([self.play, self.prev_button, self.step_slider, self.next_button])
+        data_box = w.VBox(
+            [
+                self.data_dropdown,
+                self.paste_area,
+                self.paste_button,
+                self.upload,
+                self.column_picker,
+                self.column_button,
+            ]
+        )
+        model_box = w.VBox(
+            [
+                self.k_input,
+                self.cov_dropdown,
+                self.init_dropdown,
+                self.seed_input,
+                self.reg_dropdown,
+                *self.fixed_boxes.values(),
+                self.seed000_button,
+            ]
+        )
+        side = w.VBox(
+            [
+                w.HTML("<b>Responsibilities</b>"),
+                self.table_html,
+                w.HTML("<b>Show your work</b>"),
+                w.HBox([self.point_input, self.component_input]),
+                self.work_html,
+            ],
+            layout=w.Layout(min_width="340px", max_width="520px"),
+        )
+        main = w.HBox([w.VBox([self.image]), side])
+        settings = w.Accordion(children=[data_box, model_box])
+        settings.set_title(0, "Data")
+        settings.set_title(1, "Model and start")
+        settings.selected_index = 0
+        self._root = w.VBox(
+            [stepping, self.step_label, self.message_html, self.progress, main, settings]
+        )
+        self._root.add_class("gmm-explorer")
+
+    def _sync_controls(self):
+        """Make every control show the state (without triggering observers)."""
+        self._updating = True
+        try:
+            st, opts = self.state, self.state.options
+            last = max(self.n_steps - 1, 0)
+            self.step_slider.max = last
+            self.play.max = last
+            self.step_slider.value = st.step
+            self.play.value = st.step
+            self.data_dropdown.value = (
+                self._data_key if self._data_key in dict(map(reversed, DATA_CHOICES)) else None
+            )
+            self.k_input.value = opts.n_components
+            self.cov_dropdown.value = opts.covariance_type
+            self.init_dropdown.value = opts.init
+            self.seed_input.value = opts.seed
+            if opts.reg_covar not in [v for _, v in REG_CHOICES]:
+                self.reg_dropdown.options = [*REG_CHOICES, (f"{opts.reg_covar:g}", opts.reg_covar)]
+            self.reg_dropdown.value = opts.reg_covar
+            for name, box in self.fixed_boxes.items():
+                box.value = name in opts.fixed
+            self.point_input.max = st.X.shape[0]
+            self.point_input.value = st.selected_point + 1
+            self.component_input.max = opts.n_components
+            self.component_input.value = st.selected_component + 1
+        finally:
+            self._updating = False
+
+    def _nudge(self, delta):
+        self.step = min(max(self.step + delta, 0), self.n_steps - 1)
+
+    def _on_step(self, change):
+        if self._updating:
+            return
+        self.state.step = int(change["new"])
+        self._render()
+
+    def _on_selection(self, change):
+        if self._updating:
+            return
+        self.state.selected_point = int(self.point_input.value) - 1
+        self.state.selected_component = int(self.component_input.value) - 1
+        self._render_side()
+
+    def _on_option(self, change):
+        if self._updating:
+            return
+        fixed = tuple(n for n, box in self.fixed_boxes.items() if box.value)
+        self.set_options(
+            n_components=int(self.k_input.value),
+            covariance_type=self.cov_dropdown.value,
+            init=self.init_dropdown.value,
+            seed=int(self.seed_input.value),
+            reg_covar=float(self.reg_dropdown.value),
+            fixed=fixed,
+        )
+
+    def _on_data(self, change):
+        if self._updating or change["new"] is None:
+            return
+        key = change["new"]
+        if key == "pasted":
+            if self.paste_area.value.strip():
+                self.load_text(self.paste_area.value)
+            else:
+                self._set_message(
+                    "Paste some numbers in the box below, then press 'Use pasted numbers'."
+                )
+                self._sync_controls()
+        elif key == "uploaded":
+            if self._uploaded is None:
+                self._set_message("Choose a CSV file with the upload button below.")
+                self._sync_controls()
+            else:
+                self._use_upload(None)
+        else:
+            self.load(key)
+
+    def _on_upload(self, change):
+        files = change["new"]
+        if not files:
+            return
+        entry = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
+        size = int(entry.get("size", 0) or len(entry["content"]))
+        if size > MAX_UPLOAD_BYTES:
+            self._set_message(
+                f"The file is {size / 1e6:.0f} MB; uploads are limited to "
+                f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB, so use a smaller sample of it."
+            )
+            return
+        content = bytes(entry["content"])
+        try:
+            header = datasets.load_csv(content)
+        except GMMVizError as exc:
+            self._set_message(str(exc))
+            return
+        self._uploaded = content
+        self._updating = True
+        try:
+            self.column_picker.options = list(header.columns)
+            self.column_picker.value = tuple(header.columns[: min(2, len(header.columns))])
+        finally:
+            self._updating = False
+        self._use_upload(self.column_picker.value)
+
+    def _on_columns(self, _):
+        if self._uploaded is not None:
+            self._use_upload(self.column_picker.value)
+        else:
+            self._set_message("Upload a CSV file first, then pick its columns.")
+
+    def _use_upload(self, columns):
+        columns = list(columns) if columns else None
+        self.load_csv(self._uploaded, columns=columns)
+
+    def _show_progress(self, visible):
+        self.progress.value = 0
+        self.progress.layout.display = "" if visible else "none"
+
+    def _progress_value(self, fraction):
+        self.progress.value = fraction
+
+    # ------------------------------------------------------------------ drawing
+
+    def _build_figure(self):
+        ds = self.state.dataset
+        d = ds.X.shape[1]
+        if hasattr(self, "_fig"):
+            self._fig.clear()
+        self._fig, self._ax, self._ax_ll = plotting.figure_for(d, size=self._size)
+        self._reset_plot(new_figure=True)
+
+    def _reset_plot(self, new_figure=False):
+        """Draw the mixture and log-likelihood artists for a new fit."""
+        st = self.state
+        if not new_figure:
+            self._ax.clear()
+            self._ax_ll.clear()
+        params = st.history.params(st.step)
+        cols = st.dataset.columns
+        if st.X.shape[1] == 1:
+            self._artists = plotting.draw_mixture_1d(
+                self._ax, st.X, params, size=self._size, xlabel=cols[0]
+            )
+        else:
+            self._artists = plotting.draw_mixture_2d(
+                self._ax, st.X, params, size=self._size, xlabel=cols[0], ylabel=cols[1]
+            )
+        self._draw_truth()
+        title = st.dataset.name
+        self._ax.set_title(title)
+        self._ll_artists = plotting.draw_log_likelihood(
+            self._ax_ll, st.history.log_likelihoods(), st.step, size=self._size
+        )
+
+    def _draw_truth(self):
+        truth = self.state.dataset.truth
+        if truth is None:
+            return
+        params = GMMParams(
+            np.asarray(truth["weights"], float),
+            np.asarray(truth["means"], float),
+            np.asarray(truth["covariances"], float),
+            "full",
+        )
+        plotting.draw_truth(self._ax, self.state.X, params, size=self._size)
+
+    def _render(self):
+        """Show the current half-step: artists in place, then the image and the panels."""
+        st = self.state
+        h, s = st.history, st.step
+        params = h.params(s)
+        previous = h.params(s - 1) if h.phase(s) == "M" else None
+        resp = self._responsibilities(s)
+        if st.X.shape[1] == 1:
+            plotting.update_mixture_1d(
+                self._artists, params, responsibilities=resp, previous=previous
+            )
+        else:
+            plotting.update_mixture_2d(
+                self._artists, params, responsibilities=resp, previous=previous
+            )
+        plotting.update_log_likelihood(self._ll_artists, s)
+        self.image.value = self._png()
+        self.step_label.value = self._describe_step()
+        self._render_side()
+
+    def _render_side(self):
+        st = self.state
+        s = st.step
+        resp = self._responsibilities(s)
+        self.table_html.value = plotting.responsibility_table_html(
+            resp,
+            st.X,
+            columns=st.dataset.columns,
+            selected=st.selected_point,
+            phase=st.history.phase(s),
+        )
+        self.work_html.value = worked.step_html(
+            st.X,
+            st.history,
+            s,
+            point_index=st.selected_point,
+            component_index=st.selected_component,
+            reg_covar=st.options.reg_covar,
+            fixed=st.options.fixed,
+        )
+
+    def _describe_step(self):
+        h, s = self.state.history, self.state.step
+        phase = h.phase(s)
+        ll = h.log_likelihood(s)
+        it = h.iteration(s)
+        text = {
+            "init": "The start: the initial Gaussians, before any E-step.",
+            "E": f"E-step {it}: each point's responsibilities under the current Gaussians "
+            "(the Gaussians do not move).",
+            "M": f"M-step {it}: the Gaussians move to the responsibility-weighted mean, "
+            "variance and share of the points.",
+        }[phase]
+        status = ""
+        if s == self.n_steps - 1:
+            status = (
+                " &nbsp;<i>(converged)</i>"
+                if h.converged
+                else " &nbsp;<i>(stopped at the iteration limit)</i>"
+            )
+        notes = h.notes(s)
+        note_html = "".join(f'<div style="color:#7a2800">⚠ {_escape(n)}</div>' for n in notes)
+        return (
+            f"<b>Half-step {s} of {self.n_steps - 1}</b> — {text} "
+            f"Log-likelihood: <b>{ll:.4f}</b>{status}{note_html}"
+        )
+
+    def _png(self):
+        """The figure as PNG bytes: draw on Agg, then a fast (lightly compressed) encode,
+        about twice as fast as savefig for the same picture."""
+        canvas = self._fig.canvas
+        canvas.draw()
+        buf = io.BytesIO()
+        rgba = np.asarray(canvas.buffer_rgba())
+        PIL.Image.fromarray(rgba).save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
+def _escape(text):
+    import html
+
+    return html.escape(str(text))
