@@ -1683,3 +1683,47 @@ def draw_truth(ax, X, params, *, size="screen", grid=None):
                 artists.append(patch)
         artists[0].set_label("true components")
     return artists
+
+
+def draw_hard_assignment_1d(ax, X, centers, labels, *, colors=None, size="screen", xlabel=None):
+    """K-means' picture of 1-D data: each point wears the single colour of its cluster
+    (a hard label, no in-between), with a vertical line at each center.
+
+    Parameters
+    ----------
+    ax : Axes
+    X : array-like (N,) or (N, 1)
+    centers : array-like (K,) or (K, 1)
+    labels : array-like (N,) of ints in 0..K-1
+    colors : list of colours, optional
+
+    Returns
+    -------
+    dict with the ``points`` collection and the ``centers`` lines
+    """
+    spec = _size_spec(size)
+    x = np.asarray(X, dtype=float).reshape(-1)
+    c = np.asarray(centers, dtype=float).reshape(-1)
+    labels = np.asarray(labels, dtype=int).reshape(-1)
+    colors = _colors(colors, c.size)
+    one_hot = np.eye(c.size)[labels]
+    jitter = np.random.default_rng(0).uniform(0.2, 0.8, size=x.size)
+    points = ax.scatter(
+        x,
+        jitter,
+        c=blend_colors(one_hot, colors),
+        s=spec["point_size"],
+        zorder=3,
+        edgecolors="none",
+    )
+    lines = [
+        ax.axvline(ck, color=colors[k], linewidth=spec["mixture_line"], label=f"center {k + 1}")
+        for k, ck in enumerate(c)
+    ]
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_locator(NullLocator())
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    _style_axes(ax, spec)
+    ax.legend(fontsize=spec["legend"], loc="upper right")
+    return {"points": points, "centers": lines}

@@ -898,6 +898,32 @@ def to_text(solution, digits=6, max_terms=MAX_TERMS, preamble=None):
     return "\n".join(out) + "\n"
 
 
+def e_step_text(solution, iteration=1, digits=6):
+    """One iteration's E-step table as plain text (a lesson can show it on its own)."""
+    it = _iteration(solution, iteration)
+    return "\n".join(_align(*_e_table(solution, it.e_step, _Style(digits)))) + "\n"
+
+
+def m_step_text(solution, iteration=1, digits=6, max_terms=MAX_TERMS):
+    """One iteration's M-step, the numbers plugged into the formulas, as plain text."""
+    it = _iteration(solution, iteration)
+    return "\n".join(_m_step_text(solution, it, _Style(digits), max_terms)) + "\n"
+
+
+def params_text(params, digits=6):
+    """A parameter table (one row per component) as plain text."""
+    return "\n".join(_align(*_param_rows(params, _Style(digits)))) + "\n"
+
+
+def _iteration(solution, iteration):
+    count = len(solution.iterations)
+    if not 1 <= int(iteration) <= count:
+        raise ParameterError(
+            f"Iteration {iteration} does not exist; this solution has {_plural(count, 'iteration')}."
+        )
+    return solution.iterations[int(iteration) - 1]
+
+
 def _md_escape(cell):
     return cell.replace("|", r"\|")
 
