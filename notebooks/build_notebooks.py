@@ -527,11 +527,40 @@ NB04 = [
     """),
 ]
 
+# --------------------------------------------------------------------------------------
+# app: the web app served by Voila (no lesson, just the explorer)
+# --------------------------------------------------------------------------------------
+
+APP = [
+    md("""
+    # EM explorer: Gaussian mixtures, one half-step at a time
+
+    **EM** fits a mixture of Gaussians by alternating two half-steps: the **E-step** shares each
+    point out between the components (the table on the right), the **M-step** moves each
+    Gaussian to the weighted mean and spread of its share (the curves move, the log-likelihood
+    below them climbs).
+
+    **How to use it:** drag the *half-step* slider, click it and use the arrow keys, or press ▶.
+    Open *Data* to choose a data set, paste numbers or upload a CSV; open *Model and start* to
+    change K, the covariance type, the start or the seed.
+    """),
+    code("""
+    # NBVAL_IGNORE_OUTPUT
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    from gmm_viz.widgets import EMExplorer
+
+    EMExplorer("toy", size="screen")
+    """),
+]
+
 NOTEBOOKS = {
     "01_em_by_hand.ipynb": NB01,
     "02_soft_vs_hard.ipynb": NB02,
     "03_your_data.ipynb": NB03,
     "04_local_optima_and_k.ipynb": NB04,
+    "app.ipynb": APP,
 }
 
 
