@@ -24,7 +24,7 @@ leaves this module is in the data's own units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -60,8 +60,15 @@ _LOG_2PI = np.log(2.0 * np.pi)
 _NK_FLOOR = 10.0 * np.finfo(float).eps
 # A component with less than this much responsibility mass counts as empty.
 _EMPTY_MASS = 1e-3
-# Points per block in the fit loop: K x D x block floats stay in cache.
-_BLOCK = 8192
+# Size of the fit loop's blocks over N, in floats per K x block buffer: a block holds
+# _BLOCK // K points, so that the loop's few buffers stay in cache (tuned in
+# benchmarks/bench_em.py: 8192 points for K = 8, more for smaller K).
+_BLOCK = 65536
+# Range of the data's spread (standard deviation of the widest column) that a fit accepts:
+# its square, the unit of every variance, must be a normal floating-point number with room
+# to spare.
+_MIN_SCALE = 1e-140
+_MAX_SCALE = 1e152
 
 
 # --------------------------------------------------------------------------------------
@@ -126,8 +133,7 @@ def covariances_from_full(full, covariance_type, weights=None):
 
 def _covariance_type_message(covariance_type):
     return (
-        f"Unknown covariance type {covariance_type!r}; "
-        f"use one of {', '.join(COVARIANCE_TYPES)}."
+        f"Unknown covariance type {covariance_type!r}; use one of {', '.join(COVARIANCE_TYPES)}."
     )
 
 
@@ -173,7 +179,9 @@ def _as_params(params):
         return params
     if isinstance(params, dict):
         return make_params(**params)
-    raise ParameterError("Parameters must be a GMMParams or a dict of weights, means, covariances.")
+    raise ParameterError(
+        "Parameters must be a GMMParams or a dict of weights, means, covariances."
+    )
 
 
 def make_params(weights, means, covariances, covariance_type="full"):
@@ -212,9 +220,7 @@ def _check_weights(weights, k):
 
 
 def _expected_covariance_shape(covariance_type, k, d):
-    return {"full": (k, d, d), "diag": (k, d), "spherical": (k,), "tied": (d, d)}[
-        covariance_type
-    ]
+    return {"full": (k, d, d), "diag": (k, d), "spherical": (k,), "tied": (d, d)}[covariance_type]
 
 
 def _check_covariances(covariances, covariance_type, k, d):
@@ -260,10 +266,16 @@ def _check_covariances(covariances, covariance_type, k, d):
 class _Scaling:
     shift: np.ndarray  # (D,)
     scale: float
+    # True when the data's spread is outside [_MIN_SCALE, _MAX_SCALE] (scale was clamped).
+    clamped: bool = False
 
     @classmethod
     def fit(cls, X):
         shift = X.mean(axis=0)
+        # A column of identical values has no spread at all (its rounded mean may differ
+        # from the values in the last digit, a spread that would set a meaningless scale).
+        constant = np.all(X == X[:1], axis=0)
+        shift[constant] = X[0, constant]
         spread = np.max(np.abs(X - shift), axis=0)
         scale = float(spread.max())
         if not np.isfinite(scale) or scale <= 0:
@@ -272,7 +284,10 @@ class _Scaling:
         std = float(np.sqrt(np.mean(((X - shift) / scale) ** 2, axis=0).max())) * scale
         if np.isfinite(std) and std > 0:
             scale = std
-        return cls(shift, scale)
+        # Variances in the data's units are scale**2 times those in standardised units:
+        # keep them normal floating-point numbers (neither underflow nor overflow).
+        clamped = not _MIN_SCALE <= scale <= _MAX_SCALE
+        return cls(shift, min(max(scale, _MIN_SCALE), _MAX_SCALE), clamped)
 
     def data(self, X):
         return (X - self.shift) / self.scale
@@ -311,41 +326,98 @@ def _cholesky_factors(params):
     return inv_chol, log_det
 
 
+def _density_coefficients(params):
+    """What log(w_k N(x | mu_k, Sigma_k)) needs, computed once per parameter set.
+
+    Returns ``factor`` (K, D, D), the (lower-triangular) inverse Cholesky factors times
+    sqrt(1/2), so that the squared norm of ``factor[k] @ (x - mu_k)`` is half the squared
+    Mahalanobis distance, and ``const`` (K,) = log w_k - (D log(2 pi) + log det Sigma_k) / 2.
+    """
+    inv_chol, log_det = _cholesky_factors(params)
+    d = inv_chol.shape[1]
+    with np.errstate(divide="ignore"):
+        log_w = np.log(params.weights)
+    const = log_w - 0.5 * (d * _LOG_2PI + log_det)
+    # The inverse of a lower-triangular factor is lower-triangular; drop the rounding noise
+    # that the general (pivoting) solve can leave above the diagonal.
+    return np.tril(inv_chol) * np.sqrt(0.5), const
+
+
+def _half_mahalanobis_kn(Xt, means, factor, out, diff=None, work=None):
+    """Half squared Mahalanobis distances (x_n - mu_k)^T Sigma_k^-1 (x_n - mu_k) / 2 into
+    ``out`` (K, N); Xt is the data as D x N, ``factor`` from :func:`_density_coefficients`.
+
+    ``diff`` (K, D, N), if given, receives x_n - mu_k (for D > 1 it is allocated when not
+    given); ``work`` (K, D, N), if given, is scratch space for D > 1. D == 1 is a scaled
+    square; for D > 1 a batched matmul (measured faster than explicit formulas even for
+    D == 2). No temporaries of size N are made when the buffers are given.
+    """
+    k, d = means.shape
+    if d == 1 and diff is None:
+        np.subtract(Xt, means, out=out)
+        out *= factor[:, 0, :]
+        return np.square(out, out=out)
+    if diff is None:
+        diff = np.empty((k, d, Xt.shape[1]))
+    np.subtract(Xt[None, :, :], means[:, :, None], out=diff)
+    if d == 1:
+        np.multiply(diff[:, 0, :], factor[:, 0, :], out=out)
+        return np.square(out, out=out)
+    y = np.matmul(factor, diff, out=work)
+    np.square(y, out=y)
+    if d == 2:
+        return np.add(y[:, 0, :], y[:, 1, :], out=out)
+    return np.sum(y, axis=1, out=out)
+
+
 def _log_weighted_densities_kn(Xt, params, out=None, diff=None):
     """log(w_k N(x_n | mu_k, Sigma_k)) as a (K, N) array; Xt is the data as D x N.
 
     ``diff`` (K, D, N), if given, receives x_n - mu_k (the M-step reuses it).
     """
-    inv_chol, log_det = _cholesky_factors(params)
-    k, d = params.means.shape
-    n = Xt.shape[1]
-    if diff is None:
-        diff = np.empty((k, d, n))
-    np.subtract(Xt[None, :, :], params.means[:, :, None], out=diff)
-    if d == 1:
-        y = diff[:, 0, :] * inv_chol[:, 0, 0][:, None]
-        mahal = np.multiply(y, y, out=out)
-    else:
-        y = np.matmul(inv_chol, diff)
-        np.multiply(y, y, out=y)
-        mahal = np.sum(y, axis=1, out=out)
-    with np.errstate(divide="ignore"):
-        log_w = np.log(params.weights)
-    const = log_w - 0.5 * (d * _LOG_2PI + log_det)
-    mahal *= -0.5
-    mahal += const[:, None]
-    return mahal
+    factor, const = _density_coefficients(params)
+    k = params.means.shape[0]
+    if out is None:
+        out = np.empty((k, Xt.shape[1]))
+    _half_mahalanobis_kn(Xt, params.means, factor, out, diff)
+    return np.subtract(const[:, None], out, out=out)
 
 
 def _logsumexp_k(log_w_dens, out_resp=None):
-    """Log of the column sums of exp(a) for a (K, N) array, and the responsibilities."""
+    """Log of the column sums of exp(a) for a (K, N) array, and the responsibilities.
+
+    A plain max-shift log-sum-exp; a column whose maximum is not finite is shifted by 0.
+    """
     top = log_w_dens.max(axis=0)
     top[~np.isfinite(top)] = 0.0
     resp = np.subtract(log_w_dens, top, out=out_resp)
     np.exp(resp, out=resp)
     total = resp.sum(axis=0)
-    resp /= total
-    return np.log(total) + top, resp
+    # Every column sum is at least 1 (its largest term is exp(0)) unless it is all zeros, so
+    # multiplying by the reciprocal is as good as dividing, and cheaper.
+    resp *= np.reciprocal(total)
+    log_norm = np.log(total, out=total)
+    log_norm += top
+    return log_norm, resp
+
+
+def _exp_shifted_kn(a, top, inv_total):
+    """The blocked E-step's log-sum-exp, in place: ``a`` (K, m) of log weighted densities
+    becomes exp(a - max_k a), ``top`` (m,) receives the shift and ``inv_total`` (m,) the
+    reciprocal column sums, so that the responsibilities are ``a * inv_total``.
+
+    Returns the block's sum of log p(x_n).
+    """
+    np.max(a, axis=0, out=top)
+    finite = np.isfinite(top)
+    if not finite.all():
+        top[~finite] = 0.0
+    np.subtract(a, top, out=a)
+    np.exp(a, out=a)
+    np.sum(a, axis=0, out=inv_total)
+    log_p = float(np.log(inv_total).sum() + top.sum())
+    np.reciprocal(inv_total, out=inv_total)
+    return log_p
 
 
 def _check_X(X):
@@ -427,9 +499,7 @@ class SufficientStatistics:
     n_samples: int
 
 
-def m_step(
-    X, responsibilities, covariance_type="full", reg_covar=0.0, fixed=(), previous=None
-):
+def m_step(X, responsibilities, covariance_type="full", reg_covar=0.0, fixed=(), previous=None):
     """One M-step: new parameters from the data and the responsibilities.
 
     Parameters
@@ -473,10 +543,23 @@ def m_step(
     s1 = resp.T @ Xs
     s2 = np.matmul(resp.T[:, None, :] * diff, diff.transpose(0, 2, 1))
     new_std, stats_std, notes = _m_step_from_sums(
-        nk_raw, s1, s2, center, X.shape[0], covariance_type, reg_covar / scaling.scale**2,
-        fixed, prev_std,
+        nk_raw,
+        s1,
+        s2,
+        center,
+        X.shape[0],
+        covariance_type,
+        reg_covar / scaling.scale**2,
+        fixed,
+        prev_std,
     )
-    return scaling.to_data(new_std), _stats_to_data(stats_std, scaling), notes
+    new = scaling.to_data(new_std)
+    if fixed:
+        # The round trip through standardised units may change a fixed value in its last
+        # digit; a fixed parameter must come back exactly as it was given.
+        prev = _as_params(previous)
+        new = replace(new, **{name: getattr(prev, name).copy() for name in fixed})
+    return new, _stats_to_data(stats_std, scaling), notes
 
 
 def _check_fixed(fixed):
@@ -494,6 +577,29 @@ def _check_fixed(fixed):
 def _check_reg_covar(reg_covar):
     if not np.isfinite(reg_covar) or reg_covar < 0:
         raise ParameterError(f"reg_covar must be a non-negative number; got {reg_covar}.")
+
+
+def _pin_given_values(history, given, fixed):
+    """Show explicitly given initial values exactly as given.
+
+    The run works in standardised units, and converting back may change a value in its last
+    digit. The start (half-step 0 and the parameters entering the first E-step) shows every
+    given value exactly, and a fixed parameter stays exactly at it in every record.
+    """
+    if not given:
+        return
+    held = {name: v for name, v in given.items() if name in fixed}
+
+    def pin(params, values):
+        return replace(params, **{name: v.copy() for name, v in values.items()})
+
+    history.initial = pin(history.initial, given)
+    history.e_steps = [
+        replace(e, params=pin(e.params, given if i == 0 else held))
+        for i, e in enumerate(history.e_steps)
+    ]
+    if held:
+        history.m_steps = [replace(m, params=pin(m.params, held)) for m in history.m_steps]
 
 
 def _stats_to_data(stats, scaling):
@@ -535,6 +641,10 @@ def _m_step_from_sums(nk_raw, s1, s2, center, n, covariance_type, reg_std, fixed
         + nk_raw[:, None, None] * np.einsum("ki,kj->kij", shift, shift)
     )
     scatter = 0.5 * (scatter + scatter.transpose(0, 2, 1))
+    # The sums are taken around the previous means, so when a mean moved far compared with
+    # its component's spread, rounding can leave a slightly negative variance; clip it.
+    diag = np.arange(d)
+    scatter[:, diag, diag] = np.maximum(scatter[:, diag, diag], 0.0)
     for j in np.flatnonzero(nk_raw < _EMPTY_MASS):
         notes.append(
             f"Component {j + 1} has lost (almost) all its points (N_k = {nk_raw[j]:.3g}); "
@@ -561,43 +671,73 @@ def _m_step_from_sums(nk_raw, s1, s2, center, n, covariance_type, reg_std, fixed
     return params, stats, notes
 
 
-# Smallest variance (in standardised units, where the data's variance is about 1) that
-# the engine lets a covariance reach; below it the Cholesky factor would be meaningless.
-_VARIANCE_FLOOR = 1e-12
+# Floors that keep every covariance positive definite, in standardised units (where the
+# largest column variance of the data is 1). They are scale-aware so that a legitimate small
+# variance (a column in much smaller units than another, or a tight cluster next to a point
+# far away) is never inflated: each variance is floored at an absolute level far below any
+# spread the data can resolve, and a full (or tied) covariance's correlation matrix is kept
+# at least this far from singular so that its Cholesky factor stays meaningful.
+_VARIANCE_FLOOR = 1e-20
+_CORRELATION_FLOOR = 1e-12
+# A component whose own variance (without reg_covar) is below this, and below reg_covar, in
+# some direction counts as collapsed.
+_COLLAPSED_VARIANCE = 1e-10
 
 
 def _guard_covariances(covariances, covariance_type, k, d, cov_full, reg_std, nk_raw):
     """Keep covariances positive definite; explain any component that collapsed."""
     notes = []
-    full = full_covariances(covariances, covariance_type, k, d)
-    collapsed = []
-    for j in range(full.shape[0] if covariance_type != "tied" else 1):
-        m = full[j]
-        eig_min = np.linalg.eigvalsh(m).min() if d > 1 else m[0, 0]
-        if not np.isfinite(eig_min) or eig_min < _VARIANCE_FLOOR:
-            bump = _VARIANCE_FLOOR - (eig_min if np.isfinite(eig_min) else 0.0)
-            if covariance_type == "tied":
-                covariances = covariances + bump * np.eye(d)
-            elif covariance_type == "full":
-                covariances[j] += bump * np.eye(d)
-            else:
-                covariances[j] += bump
-            collapsed.append(j)
+    per_matrix = covariance_type in ("full", "tied") and d > 1
+    mats = full_covariances(covariances, covariance_type, k, d)
+    if covariance_type == "tied":
+        mats = mats[:1]
+    var = np.diagonal(mats, axis1=1, axis2=2)
+    # Smallest variance of each component's own spread (reg_covar taken off), per direction.
+    raw_min = (np.linalg.eigvalsh(mats)[:, 0] if per_matrix else var.min(axis=1)) - reg_std
+    bump = np.maximum(_VARIANCE_FLOOR - var, 0.0)
+    if per_matrix:
+        var_b = var + bump
+        inv_sd = 1.0 / np.sqrt(var_b)
+        corr = (mats + bump[:, :, None] * np.eye(d)) * inv_sd[:, :, None] * inv_sd[:, None, :]
+        lam_min = np.linalg.eigvalsh(corr)[:, 0]
+        # Adding delta * var_b to the diagonal gives a correlation matrix whose smallest
+        # eigenvalue is (lam_min + delta) / (1 + delta); the extra floor * (1 + delta) keeps
+        # it above the floor even when delta is large (a scatter of pure rounding noise,
+        # with correlations far outside [-1, 1]).
+        delta = np.maximum(_CORRELATION_FLOOR - lam_min, 0.0)
+        delta = np.where(delta > 0, delta + _CORRELATION_FLOOR * (1.0 + delta), 0.0)
+        bump = bump + delta[:, None] * var_b
+        # The absolute floor also holds for every eigenvalue, not only the diagonal: a
+        # component on a single point must not get a variance (in some direction) below
+        # the rounding error of its own mean. With S = diag(sqrt(var_b)) and C the
+        # correlation matrix, S C S >= floor * I exactly when C - floor * S^-2 >= 0; that
+        # matrix is of order 1, so its eigenvalues are accurate even when the variances
+        # range from huge to tiny (those of S C S would not be).
+        slack = np.linalg.eigvalsh(
+            corr + (delta[:, None] - _VARIANCE_FLOOR / var_b)[:, :, None] * np.eye(d)
+        )[:, 0]
+        bump = bump + np.maximum(-slack, 0.0)[:, None] * var_b
+    floored = np.any(bump > 0, axis=1)
+    if floored.any():
+        if covariance_type == "spherical":
+            covariances = covariances + bump[:, 0]
+        elif covariance_type == "diag":
+            covariances = covariances + bump
+        elif covariance_type == "full":
+            covariances = covariances + bump[:, :, None] * np.eye(d)
+        else:
+            covariances = covariances + np.diag(bump[0])
     if covariance_type != "tied":
-        raw_min = np.array(
-            [
-                np.linalg.eigvalsh(cov_full[j]).min() if d > 1 else cov_full[j, 0, 0]
-                for j in range(k)
-            ]
-        )
         for j in range(k):
-            if j in collapsed or (nk_raw[j] >= _EMPTY_MASS and raw_min[j] < 1e-10):
+            if nk_raw[j] < _EMPTY_MASS:
+                continue  # an empty component has its own note
+            if floored[j] or raw_min[j] < min(_COLLAPSED_VARIANCE, reg_std):
                 notes.append(
                     f"Component {j + 1} has collapsed onto a single point or line "
                     "(its variance is almost zero, so its likelihood can grow without "
                     "bound); increase reg_covar, use fewer components or try another start."
                 )
-    elif collapsed:
+    elif floored[0] or raw_min[0] < min(_COLLAPSED_VARIANCE, reg_std):
         notes.append(
             "The shared (tied) covariance has collapsed to almost zero; "
             "increase reg_covar or check that the data have some spread."
@@ -688,8 +828,7 @@ def kmeans(X, n_clusters, *, init="k-means++", max_iter=100, tol=1e-10, random_s
         centers = np.array(init, dtype=float).reshape(n_clusters, X.shape[1])
     history = [centers.copy()]
     labels = np.zeros(X.shape[0], dtype=int)
-    n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for _ in range(max_iter):
         dist = _sq_distances(X, centers)
         labels = dist.argmin(axis=0)
         new = centers.copy()
@@ -707,6 +846,7 @@ def kmeans(X, n_clusters, *, init="k-means++", max_iter=100, tol=1e-10, random_s
         history.append(centers.copy())
         if shift <= tol:
             break
+    n_iter = len(history) - 1
     dist = _sq_distances(X, centers)
     labels = dist.argmin(axis=0)
     inertia = float(dist[labels, np.arange(X.shape[0])].sum())
@@ -809,7 +949,7 @@ class EMHistory:
         return 1 + 2 * len(self.m_steps)
 
     def phase(self, step):
-        """"init", "E" or "M" for half-step ``step``."""
+        """ "init", "E" or "M" for half-step ``step``."""
         step = self._check_step(step)
         return "init" if step == 0 else ("E" if step % 2 == 1 else "M")
 
@@ -1009,19 +1149,30 @@ class GaussianMixtureEM:
             labels = _sq_distances(Xs, centers).argmin(axis=0)
             resp = np.zeros((n, k))
             resp[np.arange(n), labels] = 1.0
-        center = np.zeros((k, d))
+        # Scatter around each component's own weighted mean (two-pass, as in the M-step),
+        # so that a start on identical points has an exactly zero scatter.
+        center = (resp.T @ Xs) / np.maximum(resp.sum(axis=0), _NK_FLOOR)[:, None]
         diff = Xs.T[None, :, :] - center[:, :, None]
         s2 = np.matmul(resp.T[:, None, :] * diff, diff.transpose(0, 2, 1))
         params, _, notes = _m_step_from_sums(
-            resp.sum(axis=0), resp.T @ Xs, s2, center, n, self.covariance_type, reg_std,
-            frozenset(), None,
+            resp.sum(axis=0),
+            resp.T @ Xs,
+            s2,
+            center,
+            n,
+            self.covariance_type,
+            reg_std,
+            frozenset(),
+            None,
         )
         if centers is not None:
             # Start the means exactly on the chosen centers (a K-means center, or a point).
             params = GMMParams(params.weights, centers, params.covariances, params.covariance_type)
         if self.weights_init is not None:
             params = GMMParams(
-                _check_weights(self.weights_init, k), params.means, params.covariances,
+                _check_weights(self.weights_init, k),
+                params.means,
+                params.covariances,
                 params.covariance_type,
             )
         if self.means_init is not None:
@@ -1034,7 +1185,9 @@ class GaussianMixtureEM:
             if not np.all(np.isfinite(means)):
                 raise ParameterError("Every initial mean must be a finite number.")
             params = GMMParams(
-                params.weights, (means - scaling.shift) / scaling.scale, params.covariances,
+                params.weights,
+                (means - scaling.shift) / scaling.scale,
+                params.covariances,
                 params.covariance_type,
             )
         if self.covariances_init is not None:
@@ -1043,6 +1196,20 @@ class GaussianMixtureEM:
                 params.weights, params.means, cov / scaling.scale**2, params.covariance_type
             )
         return params, tuple(notes)
+
+    def _given_initial_values(self, d):
+        """The explicit initial values, exactly as given (data units)."""
+        k = self.n_components
+        values = {}
+        if self.weights_init is not None:
+            values["weights"] = _check_weights(self.weights_init, k)
+        if self.means_init is not None:
+            values["means"] = np.asarray(self.means_init, dtype=float).reshape(k, d)
+        if self.covariances_init is not None:
+            values["covariances"] = _check_covariances(
+                self.covariances_init, self.covariance_type, k, d
+            )
+        return values
 
     # -- fitting ------------------------------------------------------------------------
 
@@ -1056,18 +1223,33 @@ class GaussianMixtureEM:
         X = _check_X(X)
         n, fixed = self._check_parameters(X)
         scaling = _Scaling.fit(X)
+        if scaling.clamped:
+            spread = float(np.max(np.std(X / np.max(np.abs(X)), axis=0)) * np.max(np.abs(X)))
+            raise DataError(
+                f"The data's spread (standard deviation {spread:.3g}) is too "
+                f"{'small' if spread < _MIN_SCALE else 'large'} to fit in double precision; "
+                f"rescale the data to a spread between {_MIN_SCALE:.0e} and {_MAX_SCALE:.0e} "
+                "(for example to standard units)."
+            )
         Xs = scaling.data(X)
         rng = np.random.default_rng(self.random_state)
         best = None
         for _ in range(self.n_init):
             init, init_notes = self._initial_params(Xs, scaling, rng)
             run = _run_em(
-                Xs, init, scaling, self.covariance_type, self.reg_covar / scaling.scale**2,
-                fixed, self.tol, self.max_iter,
+                Xs,
+                init,
+                scaling,
+                self.covariance_type,
+                self.reg_covar / scaling.scale**2,
+                fixed,
+                self.tol,
+                self.max_iter,
             )
             run.history.init_notes = init_notes
             if best is None or run.final_mean_ll > best.final_mean_ll:
                 best = run
+        _pin_given_values(best.history, self._given_initial_values(X.shape[1]), fixed)
         final = best.history.params(best.history.n_steps - 1)
         self.weights_ = final.weights
         self.means_ = final.means
@@ -1173,34 +1355,61 @@ def _run_em(Xs, init_std, scaling, covariance_type, reg_std, fixed, tol, max_ite
     """
     n, d = Xs.shape
     k = init_std.n_components
-    Xt = np.ascontiguousarray(Xs.T)
+    # The data as (D + 1) x N with a row of ones on top: one matrix product per block then
+    # gives both N_k and sum_n r_nk x_n.
+    Xa = np.empty((d + 1, n))
+    Xa[0] = 1.0
+    Xa[1:] = Xs.T
+    Xt = Xa[1:]
     log_scale = d * np.log(scaling.scale)
-    block = min(n, _BLOCK)
+    block = min(n, max(1, _BLOCK // k))
+    # Buffers reused by every block of every pass: a few K x block arrays that stay in cache.
     lw = np.empty((k, block))
-    resp = np.empty((k, block))
-    diff = np.empty((k, d, block))
+    diff = np.empty((k, d, block)) if d > 1 else None
+    work = np.empty((k, d, block))
+    top = np.empty(block)
+    inv_total = np.empty(block)
+    xw = np.empty((d + 1, block))
+    acc = np.empty((k, d + 1))
+    acc_s2 = np.empty((k, d, d)) if d > 1 else np.empty(k)
 
     def e_pass(params):
         """Sum of log p(x) in standardised units and the sums for the M-step."""
-        nk = np.zeros(k)
-        s1 = np.zeros((k, d))
+        # Per parameter set, not per block: Cholesky factors, log-determinants, log-weights.
+        factor, const = _density_coefficients(params)
+        const = const[:, None]
+        means = params.means
+        nk_s1 = np.zeros((k, d + 1))  # N_k and sum_n r_nk x_n side by side
         s2 = np.zeros((k, d, d))
         total = 0.0
         for start in range(0, n, block):
             stop = min(start + block, n)
             m = stop - start
-            xb = Xt[:, start:stop]
-            lwb = _log_weighted_densities_kn(xb, params, out=lw[:, :m], diff=diff[:, :, :m])
-            log_norm, rb = _logsumexp_k(lwb, out_resp=resp[:, :m])
-            total += float(log_norm.sum())
-            nk += rb.sum(axis=1)
-            s1 += rb @ xb.T
-            db = diff[:, :, :m]
+            a, top_b, inv_b = lw[:, :m], top[:m], inv_total[:m]
             if d == 1:
-                s2[:, 0, 0] += np.einsum("kn,kn->k", rb * db[:, 0, :], db[:, 0, :])
+                # Keep h = (x - mu)^2 / (2 sigma^2): the scatter is then sum_n r h 2 sigma^2,
+                # and x - mu need not be stored.
+                h = _half_mahalanobis_kn(Xt[:, start:stop], means, factor, work[:, 0, :m])
+                np.subtract(const, h, out=a)
             else:
-                s2 += np.matmul(rb[:, None, :] * db, db.transpose(0, 2, 1))
-        return total, nk, s1, s2
+                db = diff[:, :, :m]
+                _half_mahalanobis_kn(Xt[:, start:stop], means, factor, a, db, work[:, :, :m])
+                np.subtract(const, a, out=a)
+            total += _exp_shifted_kn(a, top_b, inv_b)
+            # a holds exp(log w_k N_k - top); the responsibilities are a * inv_b. Fold inv_b
+            # into the (D + 1) x m data instead of scaling the K x m array.
+            np.matmul(a, np.multiply(Xa[:, start:stop], inv_b, out=xw[:, :m]).T, out=acc)
+            nk_s1 += acc
+            if d == 1:
+                np.multiply(a, h, out=a)
+                np.matmul(a, inv_b, out=acc_s2)
+                s2[:, 0, 0] += acc_s2 / factor[:, 0, 0] ** 2
+            else:
+                np.multiply(a, inv_b, out=a)
+                p = np.multiply(a[:, None, :], db, out=work[:, :, :m])
+                np.matmul(p, db.transpose(0, 2, 1), out=acc_s2)
+                s2 += acc_s2
+        return total, nk_s1[:, 0].copy(), nk_s1[:, 1:].copy(), s2
 
     def to_data(params_std):
         return scaling.to_data(params_std)
@@ -1220,7 +1429,11 @@ def _run_em(Xs, init_std, scaling, covariance_type, reg_std, fixed, tol, max_ite
         new_ll = total - n * log_scale
         history.m_steps.append(
             MStepRecord(
-                it, to_data(new), _stats_to_data(stats, scaling), new_ll, new_ll / n,
+                it,
+                to_data(new),
+                _stats_to_data(stats, scaling),
+                new_ll,
+                new_ll / n,
                 tuple(notes),
             )
         )
