@@ -1418,11 +1418,11 @@ _NOTE_STYLE = (
 )
 
 _CAPTIONS = {
-    None: "Responsibilities r<sub>nk</sub>: the share of point n that component k explains.",
-    "init": "Responsibilities r<sub>nk</sub>: the share of point n that component k explains.",
+    None: "Responsibilities &beta;<sub>nk</sub>: the share of point n that component k explains.",
+    "init": "Responsibilities &beta;<sub>nk</sub>: the share of point n that component k explains.",
     "E": (
         "E-step: each row is one point's soft membership, "
-        "r<sub>nk</sub> = w<sub>k</sub> N(x<sub>n</sub> | k) / "
+        "&beta;<sub>nk</sub> = w<sub>k</sub> N(x<sub>n</sub> | k) / "
         "&Sigma;<sub>j</sub> w<sub>j</sub> N(x<sub>n</sub> | j); every row sums to 1."
     ),
     "M": (
@@ -1475,7 +1475,7 @@ def responsibility_table_html(
     if responsibilities is None:
         return (
             f'<div style="{_NOTE_STYLE}">No E-step has run yet: the responsibilities '
-            "r<sub>nk</sub> appear after the first E-step.</div>"
+            "&beta;<sub>nk</sub> appear after the first E-step.</div>"
         )
     X = _data(X, None)
     n, d = X.shape
@@ -1518,7 +1518,7 @@ def responsibility_table_html(
     out.append(f'<th style="{_HEAD}">point</th>')
     out.extend(f'<th style="{_HEAD}">{html.escape(c)}</th>' for c in columns)
     for j, c in enumerate(colors):
-        out.append(f'<th style="{_HEAD}border-bottom:4px solid {c};">r<sub>n{j + 1}</sub></th>')
+        out.append(f'<th style="{_HEAD}border-bottom:4px solid {c};">&beta;<sub>n{j + 1}</sub></th>')
     out.append(f'<th style="{_HEAD}color:#555;">sum</th></tr></thead><tbody>')
 
     def row_html(i):
