@@ -30,8 +30,9 @@ from gmm_viz.errors import GMMVizError
 
 __all__ = ["EMExplorer", "ExplorerState", "CurrentStep"]
 
-# Uploads larger than this are refused before parsing (the browser sends them whole).
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# Uploads larger than this are refused before parsing (the browser sends them whole); the
+# same limit as the reader's, so that the message and the limit agree.
+MAX_UPLOAD_BYTES = datasets.MAX_INPUT_BYTES
 INIT_CHOICES = (
     ("the data set's suggested start", "start"),
     ("k-means", "kmeans"),
@@ -127,7 +128,7 @@ def _dataset_from(data, columns=None):
         else:
             ds = datasets.load(data)
     else:
-        X = datasets.validate_data(np.asarray(data, dtype=float))
+        X = datasets.validate_data(data)  # a DataError (not a ValueError) for text, ragged rows
         ds = datasets.Dataset(
             X=X,
             columns=tuple(f"x{j + 1}" for j in range(X.shape[1])),
@@ -142,6 +143,15 @@ def _dataset_from(data, columns=None):
             "choose one or two columns."
         )
     return ds
+
+
+def _data_key(data, columns, dataset):
+    """The data dropdown's choice for data given by name ("given" when none matches): with
+    columns, that of the columns kept (e.g. "faithful:waiting"), not the whole data set."""
+    if not isinstance(data, str):
+        return "given"
+    key = data.strip().lower() if columns is None else dataset.name
+    return key if key in {k for _, k in DATA_CHOICES} else "given"
 
 
 def _start_for(dataset, options):
@@ -242,7 +252,7 @@ class EMExplorer:
             defaults["reg_covar"] = 0.0
         options = FitOptions(n_components=n_components, **{**defaults, **fit_options})
         self._size = size
-        self._data_key = data if isinstance(data, str) else "given"
+        self._data_key = _data_key(data, columns, dataset)
         self._uploaded = None
         self._updating = False
         self._message = ""
@@ -313,25 +323,54 @@ class EMExplorer:
         return self._try_load(lambda: datasets.parse_text(text), key="pasted")
 
     def load_csv(self, path_or_bytes, columns=None):
-        """Use a CSV file (a path or its bytes) as the data; returns True on success."""
-        return self._try_load(
-            lambda: datasets.load_csv(path_or_bytes, columns=columns), "uploaded"
-        )
+        """Use a CSV file (a path or its bytes) as the data; returns True on success.
+
+        Without ``columns`` a file of more than two columns uses its first two. On
+        success the column picker lists the file's columns, so others can be chosen."""
+        source = path_or_bytes
+        if hasattr(source, "read"):  # a file object: read it once, it cannot be re-read
+            source = source.read(datasets.MAX_INPUT_BYTES + 1)
+            source = source.encode() if isinstance(source, str) else source
+        if isinstance(source, (bytearray, memoryview)):
+            source = bytes(source)
+        header = []
+
+        def make():
+            if columns is not None:
+                ds = datasets.load_csv(source, columns=columns)
+                try:  # the other columns, for the picker (they may not all be numbers)
+                    header[:] = datasets.load_csv(source).columns
+                except GMMVizError:
+                    header[:] = ds.columns
+                return ds
+            whole = datasets.load_csv(source)
+            header[:] = whole.columns
+            return whole if whole.n_features <= 2 else whole.select([0, 1])
+
+        ok = self._try_load(make, "uploaded")
+        if ok:
+            self._uploaded = source
+            self.column_picker.options = list(header)
+            self._sync_controls()  # the picker shows the columns in use
+        return ok
 
     def load(self, data, columns=None):
         """Use a data set name, an array or a Dataset; returns True on success."""
-        key = data if isinstance(data, str) else "given"
-        return self._try_load(lambda: _dataset_from(data, columns), key)
+        return self._try_load(
+            lambda: _dataset_from(data, columns), lambda ds: _data_key(data, columns, ds)
+        )
 
     def set_options(self, **changes):
         """Change fit options (n_components, covariance_type, init, seed, fixed,
         reg_covar, ...) and refit; returns True on success, else shows a message."""
-        try:
-            options = replace(self.state.options, **changes)
-        except TypeError as exc:
-            self._set_message(str(exc))
+        unknown = sorted(set(changes) - set(FitOptions.__dataclass_fields__))
+        if unknown:
+            self._set_message(
+                f"There is no option called {', '.join(map(repr, unknown))}; the options are "
+                f"{', '.join(FitOptions.__dataclass_fields__)}."
+            )
             return False
-        return self._refit(self.state.dataset, options)
+        return self._refit(self.state.dataset, replace(self.state.options, **changes))
 
     def seed_000_model(self):
         """The simplified model of the K-means-vs-EM article: K = 3, variances held at 1,
@@ -366,6 +405,7 @@ class EMExplorer:
                 )
         except GMMVizError as exc:
             self._set_message(str(exc))
+            self._sync_controls()  # e.g. the data dropdown back to the data shown
             return False
         options = self.state.options
         if options.init == "start" and dataset.start is None:
@@ -374,7 +414,7 @@ class EMExplorer:
             options = replace(options, init="start", n_components=len(dataset.start["weights"]))
         ok = self._refit(dataset, options)
         if ok:
-            self._data_key = key
+            self._data_key = key(dataset) if callable(key) else key
             self._sync_controls()
         return ok
 
@@ -476,7 +516,10 @@ class EMExplorer:
             options=list(INIT_CHOICES), value=opts.init, description="Start"
         )
         self.init_dropdown.add_class("gmm-init")
-        self.seed_input = w.IntText(value=opts.seed, description="Seed")
+        # numpy seeds are whole numbers from 0 to 2**32 - 1; a negative one would raise.
+        self.seed_input = w.BoundedIntText(
+            value=opts.seed, min=0, max=2**32 - 1, description="Seed"
+        )
         self.reg_dropdown = w.Dropdown(
             options=list(REG_CHOICES), value=opts.reg_covar, description="reg_covar"
         )
@@ -597,6 +640,9 @@ class EMExplorer:
             self.point_input.value = st.selected_point + 1
             self.component_input.max = opts.n_components
             self.component_input.value = st.selected_component + 1
+            picker = self.column_picker
+            if self._data_key == "uploaded" and set(st.dataset.columns) <= set(picker.options):
+                picker.value = tuple(st.dataset.columns)
         finally:
             self._updating = False
 
@@ -607,6 +653,7 @@ class EMExplorer:
         if self._updating:
             return
         self.state.step = int(change["new"])
+        self._set_message("")  # a step was shown: any earlier message is out of date
         self._render()
 
     def _on_selection(self, change):
@@ -646,7 +693,7 @@ class EMExplorer:
                 self._set_message("Choose a CSV file with the upload button below.")
                 self._sync_controls()
             else:
-                self._use_upload(None)
+                self._use_upload(self.column_picker.value)
         else:
             self.load(key)
 
@@ -658,24 +705,13 @@ class EMExplorer:
         size = int(entry.get("size", 0) or len(entry["content"]))
         if size > MAX_UPLOAD_BYTES:
             self._set_message(
-                f"The file is {size / 1e6:.0f} MB; uploads are limited to "
-                f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB, so use a smaller sample of it."
+                f"The file is {datasets._format_size(size)}, more than the "
+                f"{datasets._format_size(MAX_UPLOAD_BYTES)} upload limit; use a smaller "
+                "sample of it."
             )
             return
-        content = bytes(entry["content"])
-        try:
-            header = datasets.load_csv(content)
-        except GMMVizError as exc:
-            self._set_message(str(exc))
-            return
-        self._uploaded = content
-        self._updating = True
-        try:
-            self.column_picker.options = list(header.columns)
-            self.column_picker.value = tuple(header.columns[: min(2, len(header.columns))])
-        finally:
-            self._updating = False
-        self._use_upload(self.column_picker.value)
+        # load_csv takes the first two columns and fills the picker only on success.
+        self.load_csv(bytes(entry["content"]))
 
     def _on_columns(self, _):
         if self._uploaded is not None:
@@ -685,7 +721,7 @@ class EMExplorer:
 
     def _use_upload(self, columns):
         columns = list(columns) if columns else None
-        self.load_csv(self._uploaded, columns=columns)
+        return self.load_csv(self._uploaded, columns=columns)
 
     def _show_progress(self, visible):
         self.progress.value = 0
