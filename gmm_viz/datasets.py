@@ -450,7 +450,35 @@ def parse_text(text, columns=None, *, name="the pasted text"):
     if not isinstance(text, str):
         raise DataError(f"{_cap(name)} must be text; got {type(text).__name__}.")
     _check_size(len(text), name)
+    free = _free_list(text)
+    if free is not None and columns in (None, 0, "x", [0], ["x"], (0,), ("x",)):
+        X = validate_data(free, name=name, columns=("x",))
+        return Dataset(
+            X=X,
+            columns=("x",),
+            name=name,
+            source=name,
+            description=f"{X.shape[0]} values read from {name}.",
+        )
     return _dataset_from_text(text, columns, name, name, name)
+
+
+def _free_list(text):
+    """Pasted numbers that mix delimiters ("1.0, 1.2 0.8; 5.1"): a 1-D list, or None.
+
+    Only when more than one of ',', ';' and tab appear, every piece is a number, and commas
+    cannot be decimal commas (some number has a decimal point, or there is no comma).
+    """
+    body = text.removeprefix("\ufeff")
+    used = [d for d in (",", ";", "\t") if d in body]
+    if len(used) < 2:
+        return None
+    tokens = [t for t in re.split(r"[,;\s]+", body) if t]
+    if not tokens or not all(_looks_numeric(t) for t in tokens):
+        return None
+    if "," in used and not any("." in t for t in tokens):
+        return None
+    return np.array([float(t) for t in tokens]).reshape(-1, 1)
 
 
 def _dataset_from_text(text, columns, where, name, source):

@@ -1417,9 +1417,12 @@ _NOTE_STYLE = (
     "padding:6px 8px;border-left:4px solid #999;background:#f6f6f6;"
 )
 
+_RESP_CAPTION = (
+    "Responsibilities &beta;<sub>nk</sub>: the share of point n that component k explains."
+)
 _CAPTIONS = {
-    None: "Responsibilities &beta;<sub>nk</sub>: the share of point n that component k explains.",
-    "init": "Responsibilities &beta;<sub>nk</sub>: the share of point n that component k explains.",
+    None: _RESP_CAPTION,
+    "init": _RESP_CAPTION,
     "E": (
         "E-step: each row is one point's soft membership, "
         "&beta;<sub>nk</sub> = w<sub>k</sub> N(x<sub>n</sub> | k) / "
@@ -1518,7 +1521,8 @@ def responsibility_table_html(
     out.append(f'<th style="{_HEAD}">point</th>')
     out.extend(f'<th style="{_HEAD}">{html.escape(c)}</th>' for c in columns)
     for j, c in enumerate(colors):
-        out.append(f'<th style="{_HEAD}border-bottom:4px solid {c};">&beta;<sub>n{j + 1}</sub></th>')
+        head = f"&beta;<sub>n{j + 1}</sub>"
+        out.append(f'<th style="{_HEAD}border-bottom:4px solid {c};">{head}</th>')
     out.append(f'<th style="{_HEAD}color:#555;">sum</th></tr></thead><tbody>')
 
     def row_html(i):

@@ -179,6 +179,21 @@ def _start_for(dataset, options):
     }
 
 
+def _defaults_for(dataset):
+    """The options a data set opens with: its own start (exact EM, as worked by hand),
+    K of its true mixture for synthetic data, otherwise K = 2 from k-means."""
+    if dataset.start is not None:
+        return {
+            "n_components": len(dataset.start["weights"]),
+            "init": "start",
+            "reg_covar": 0.0,
+            "fixed": (),
+            "covariance_type": "full",
+        }
+    k = len(dataset.truth["weights"]) if dataset.truth is not None else 2
+    return {"n_components": k, "init": "kmeans"}
+
+
 def _fit(dataset, options, progress=None):
     """Fit a GaussianMixtureEM for these data and options (raises GMMVizError)."""
     explicit = _start_for(dataset, options)
@@ -244,12 +259,10 @@ class EMExplorer:
         unknown = set(fit_options) - set(FitOptions.__dataclass_fields__)
         if unknown:
             raise TypeError(f"Unknown option(s): {', '.join(sorted(unknown))}.")
+        defaults = _defaults_for(dataset)
         if n_components is None:
-            n_components = len(dataset.start["weights"]) if dataset.start is not None else 2
-        defaults = {"init": "start" if dataset.start is not None else "kmeans"}
-        if dataset.start is not None:
-            # The hand-worked example is exact EM: no regularisation, as on paper.
-            defaults["reg_covar"] = 0.0
+            n_components = defaults.pop("n_components")
+        defaults.pop("n_components", None)
         options = FitOptions(n_components=n_components, **{**defaults, **fit_options})
         self._size = size
         self._data_key = _data_key(data, columns, dataset)
@@ -410,8 +423,9 @@ class EMExplorer:
         options = self.state.options
         if options.init == "start" and dataset.start is None:
             options = replace(options, init="kmeans")
-        if dataset.start is not None:
-            options = replace(options, init="start", n_components=len(dataset.start["weights"]))
+        if dataset.start is not None or dataset.truth is not None:
+            # A data set that brings its own start (or truth) opens the way it was worked.
+            options = replace(options, **_defaults_for(dataset))
         ok = self._refit(dataset, options)
         if ok:
             self._data_key = key(dataset) if callable(key) else key
@@ -595,14 +609,17 @@ class EMExplorer:
             ]
         )
         side = w.VBox(
+            [w.HTML("<b>Responsibilities</b>"), self.table_html],
+            layout=w.Layout(min_width="340px", max_width="560px"),
+        )
+        # The formulas are wide: they get the full width under the picture.
+        self.work_html.layout = w.Layout(overflow="auto hidden", max_width="100%")
+        work = w.VBox(
             [
-                w.HTML("<b>Responsibilities</b>"),
-                self.table_html,
-                w.HTML("<b>Show your work</b>"),
+                w.HTML("<b>Show your work</b>: the formulas with their numbers"),
                 w.HBox([self.point_input, self.component_input]),
                 self.work_html,
-            ],
-            layout=w.Layout(min_width="340px", max_width="520px"),
+            ]
         )
         main = w.HBox([w.VBox([self.image]), side])
         settings = w.Accordion(children=[data_box, model_box])
@@ -610,7 +627,7 @@ class EMExplorer:
         settings.set_title(1, "Model and start")
         settings.selected_index = 0
         self._root = w.VBox(
-            [stepping, self.step_label, self.message_html, self.progress, main, settings]
+            [stepping, self.step_label, self.message_html, self.progress, main, work, settings]
         )
         self._root.add_class("gmm-explorer")
 

@@ -918,9 +918,8 @@ def params_text(params, digits=6):
 def _iteration(solution, iteration):
     count = len(solution.iterations)
     if not 1 <= int(iteration) <= count:
-        raise ParameterError(
-            f"Iteration {iteration} does not exist; this solution has {_plural(count, 'iteration')}."
-        )
+        has = _plural(count, "iteration")
+        raise ParameterError(f"Iteration {iteration} does not exist; this solution has {has}.")
     return solution.iterations[int(iteration) - 1]
 
 

@@ -725,3 +725,23 @@ def test_validate_data_distinct_points():
 def test_validate_data_bad_k(k):
     with pytest.raises(ParameterError):
         validate_data([1.0, 2.0], n_components=k)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.0, 1.2 0.8; 5.1 4.9 5.3", [1.0, 1.2, 0.8, 5.1, 4.9, 5.3]),
+        ("1.5;2.5,3.5\t4", [1.5, 2.5, 3.5, 4.0]),
+        ("0.9;\t0.7\n1.2, 2.4", [0.9, 0.7, 1.2, 2.4]),
+    ],
+)
+def test_pasted_list_may_mix_delimiters(text, expected):
+    ds = parse_text(text)
+    assert ds.columns == ("x",)
+    np.testing.assert_array_equal(ds.X.ravel(), expected)
+
+
+def test_mixed_delimiters_with_decimal_commas_stay_an_error():
+    # "1;2,3" could be European notation for 1 and 2.3: refuse rather than guess.
+    with pytest.raises(DataError, match="decimal comma"):
+        parse_text("1;2,3")
