@@ -1118,6 +1118,13 @@ class GaussianMixtureEM:
                 f"Unknown initialisation {self.init_params!r}; "
                 f"use one of {', '.join(INIT_METHODS)}."
             )
+        rs = self.random_state
+        valid_seed = isinstance(rs, (int, np.integer)) and not isinstance(rs, bool) and rs >= 0
+        if not (rs is None or valid_seed or isinstance(rs, np.random.Generator)):
+            raise ParameterError(
+                f"random_state must be None, a whole number of at least 0 or a numpy "
+                f"Generator; got {rs!r}."
+            )
         return n, _check_fixed(self.fixed)
 
     # -- initialisation -----------------------------------------------------------------

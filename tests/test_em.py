@@ -1005,3 +1005,9 @@ def test_shapes_follow_sklearn_conventions():
         assert model.predict_proba(X).shape == (X.shape[0], 3)
         assert model.score_samples(X).shape == (X.shape[0],)
         assert model.predict(X).shape == (X.shape[0],)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "abc", True])
+def test_random_state_must_be_a_seed_or_generator(seed):
+    with pytest.raises(ParameterError, match="random_state"):
+        GaussianMixtureEM(2, random_state=seed).fit(np.arange(10.0))
