@@ -793,7 +793,12 @@ class EMExplorer:
         plotting.draw_truth(self._ax, self.state.X, params, size=self._size)
 
     def _render(self):
-        """Show the current half-step: artists in place, then the image and the panels."""
+        """Show the current half-step: artists in place, the panels, then the image."""
+        self._update_view()
+        self.image.value = self._png()
+
+    def _update_view(self):
+        """Everything a half-step changes except the PNG: artists, label, table, formulas."""
         st = self.state
         h, s = st.history, st.step
         params = h.params(s)
@@ -808,7 +813,6 @@ class EMExplorer:
                 self._artists, params, responsibilities=resp, previous=previous
             )
         plotting.update_log_likelihood(self._ll_artists, s)
-        self.image.value = self._png()
         self.step_label.value = self._describe_step()
         self._render_side()
 

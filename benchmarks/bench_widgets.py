@@ -1,0 +1,213 @@
+"""Time what a student waits for in the explorer: a half-step redraw, a refit, the notebooks.
+
+Run by hand from the repository root (not a test; nothing here asserts a time):
+
+    .venv/bin/python benchmarks/bench_widgets.py            # writes its section of RESULTS.md
+    .venv/bin/python benchmarks/bench_widgets.py --quick    # a smoke run, prints only
+
+Measured:
+* redraw of one half-step: the state change (``explorer.step = s``: artists updated in place,
+  table and formulas rebuilt) to a drawn Agg figure, and the same plus the PNG the widget
+  sends to the browser; Old Faithful 2-D (272 points) and N = 1e5 in 1-D and 2-D;
+* refit of Old Faithful 2-D, K = 3, full covariance, to convergence (tol 1e-6), with the
+  same fit in scikit-learn from the same start for the ratio;
+* the whole notebook suite under nbval (``pytest notebooks``), wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+START, END = "<!-- bench_widgets:start -->", "<!-- bench_widgets:end -->"
+
+
+def _median_ms(fn, repeats):
+    times = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append(time.perf_counter() - t0)
+    return 1000 * statistics.median(times)
+
+
+def redraw_times(explorer, repeats):
+    """Median ms of a half-step change to a drawn Agg figure, and with the widget's PNG."""
+    last = explorer.n_steps - 1
+    steps = [1 + (i % max(last, 1)) for i in range(repeats + 1)]
+
+    def draw_only(i):
+        # What the widget does on a step, minus the PNG encode: update artists and panels,
+        # then draw the figure on the Agg canvas.
+        explorer.state.step = steps[i]
+        explorer._update_view()
+        explorer.figure.canvas.draw()
+
+    def full(i):
+        explorer.step = steps[i]
+
+    draw = _median_ms(draw_only, repeats)
+    with_png = _median_ms(full, repeats)
+    return draw, with_png
+
+
+def refit_times(repeats):
+    from sklearn.mixture import GaussianMixture
+
+    from gmm_viz import datasets
+    from gmm_viz.em import GaussianMixtureEM
+
+    X = datasets.faithful().X
+    start = GaussianMixtureEM(3, max_iter=0, random_state=0).fit(X)
+    init = dict(
+        weights_init=start.weights_, means_init=start.means_, covariances_init=start.covariances_
+    )
+    precisions = np.linalg.inv(start.covariances_)
+
+    def ours(_):
+        ours.model = GaussianMixtureEM(3, tol=1e-6, max_iter=500, **init).fit(X)
+
+    def theirs(_):
+        theirs.model = GaussianMixture(
+            3,
+            tol=1e-6,
+            max_iter=500,
+            weights_init=start.weights_,
+            means_init=start.means_,
+            precisions_init=precisions,
+        ).fit(X)
+
+    ours_ms, theirs_ms = [], []
+    for _ in range(repeats):  # interleaved
+        ours_ms.append(_median_ms(ours, 1))
+        theirs_ms.append(_median_ms(theirs, 1))
+    return statistics.median(ours_ms), statistics.median(theirs_ms), ours.model, theirs.model
+
+
+def notebook_suite_seconds():
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "notebooks", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - t0
+    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr
+    return elapsed, summary
+
+
+def _machine():
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import matplotlib
+    import sklearn
+
+    return (
+        f"{cpu}, {__import__('os').cpu_count()} cores; Python {platform.python_version()}, "
+        f"numpy {np.__version__}, matplotlib {matplotlib.__version__}, "
+        f"scikit-learn {sklearn.__version__}"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few repeats, print only")
+    args = parser.parse_args(argv)
+    repeats = 5 if args.quick else 21
+
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    from gmm_viz import datasets
+    from gmm_viz.widgets import EMExplorer
+
+    rows = []
+    cases = [
+        ("Old Faithful 2-D (272 points), K = 2", lambda: EMExplorer("faithful", 2)),
+        ("Galaxies 1-D (82 points), K = 3", lambda: EMExplorer("galaxies", 3)),
+        (
+            "synthetic 1-D, N = 1e5, K = 3",
+            lambda: EMExplorer(datasets.synthetic(100_000, 3, 1, random_state=0), 3),
+        ),
+        (
+            "synthetic 2-D, N = 1e5, K = 3",
+            lambda: EMExplorer(datasets.synthetic(100_000, 3, 2, random_state=0), 3),
+        ),
+    ]
+    for label, make in cases:
+        explorer = make()
+        draw, with_png = redraw_times(explorer, repeats)
+        rows.append((label, draw, with_png))
+        print(f"{label}: redraw {draw:.1f} ms, with PNG {with_png:.1f} ms", flush=True)
+
+    ours, theirs, model, sk = refit_times(repeats)
+    agree = float(np.abs(model.means_ - sk.means_).max())
+    print(
+        f"refit Old Faithful 2-D K=3: ours {ours:.1f} ms ({model.n_iter_} iterations), "
+        f"scikit-learn {theirs:.1f} ms ({sk.n_iter_} iterations), max mean difference {agree:.2g}"
+    )
+    nb_seconds, nb_summary = (
+        (None, "skipped (--quick)") if args.quick else notebook_suite_seconds()
+    )
+    if nb_seconds is not None:
+        print(f"notebook suite under nbval: {nb_seconds:.1f} s ({nb_summary})")
+    if args.quick:
+        return 0
+
+    lines = [
+        START,
+        "## Explorer: redraw, refit and notebooks",
+        "",
+        f"Measured {datetime.date.today().isoformat()} by `benchmarks/bench_widgets.py` on "
+        f"{_machine()}. Medians of {repeats} runs.",
+        "",
+        "Redraw of one half-step (state change to a drawn Agg figure; targets: 50 ms for Old "
+        "Faithful, 150 ms for N = 1e5). *With PNG* adds what the widget sends to the browser.",
+        "",
+        "| data | redraw (ms) | with PNG (ms) |",
+        "| --- | ---: | ---: |",
+        *(f"| {label} | {draw:.1f} | {png:.1f} |" for label, draw, png in rows),
+        "",
+        f"Refit of Old Faithful 2-D, K = 3, full covariance, to convergence (tol 1e-6, "
+        f"{model.n_iter_} iterations; target 200 ms): **{ours:.1f} ms**; scikit-learn from the "
+        f"same start: {theirs:.1f} ms ({sk.n_iter_} iterations), ratio {theirs / ours:.1f}x; "
+        f"largest difference of the means {agree:.1g}.",
+        "",
+        f"Whole notebook suite under strict nbval (`pytest notebooks`; target 90 s): "
+        f"**{nb_seconds:.1f} s** ({nb_summary}).",
+        END,
+    ]
+    section = "\n".join(lines)
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if START in text:
+        text = re.sub(
+            re.escape(START) + r".*?" + re.escape(END), lambda _: section, text, flags=re.S
+        )
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    RESULTS.write_text(text)
+    print("wrote", RESULTS)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
