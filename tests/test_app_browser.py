@@ -329,7 +329,7 @@ def test_initialisation_k_and_covariance_type_refit(app):
     app.wait_step(1)
     app.wait_table_contains("E-step:")
     headers = app.page.locator(f"{TABLE} thead th").all_inner_texts()
-    assert [h for h in headers if h.startswith("r")] == ["rn1", "rn2", "rn3"], headers
+    assert [h for h in headers if h.startswith("β")] == ["βn1", "βn2", "βn3"], headers
     assert not app.message_visible()
     app.assert_no_errors()
 
