@@ -1138,40 +1138,46 @@ class GaussianMixtureEM:
         all_given = all(
             v is not None for v in (self.weights_init, self.means_init, self.covariances_init)
         )
+        centers = None
         if all_given:
-            # Nothing to choose: skip the (possibly costly) initialisation method.
-            resp = np.full((n, k), 1.0 / k)
-            centers = None
-        elif method == "random":
-            resp = rng.uniform(size=(n, k))
-            resp /= resp.sum(axis=1, keepdims=True)
-            centers = None
+            # Nothing to choose: skip the initialisation method and its pass over the data
+            # (the placeholders below are all replaced by the given values).
+            placeholder = covariances_from_full(
+                np.broadcast_to(np.eye(d), (k, d, d)), self.covariance_type
+            )
+            params = GMMParams(
+                np.full(k, 1.0 / k), np.zeros((k, d)), placeholder, self.covariance_type
+            )
+            notes = []
         else:
-            if method == "kmeans":
-                centers = kmeans(Xs, k, random_state=rng, max_iter=100).centers
-            elif method == "k-means++":
-                centers = _kmeans_plusplus(Xs, k, rng)
-            else:  # random_from_data
-                centers = Xs[rng.choice(n, size=k, replace=False)].copy()
-            labels = _sq_distances(Xs, centers).argmin(axis=0)
-            resp = np.zeros((n, k))
-            resp[np.arange(n), labels] = 1.0
-        # Scatter around each component's own weighted mean (two-pass, as in the M-step),
-        # so that a start on identical points has an exactly zero scatter.
-        center = (resp.T @ Xs) / np.maximum(resp.sum(axis=0), _NK_FLOOR)[:, None]
-        diff = Xs.T[None, :, :] - center[:, :, None]
-        s2 = np.matmul(resp.T[:, None, :] * diff, diff.transpose(0, 2, 1))
-        params, _, notes = _m_step_from_sums(
-            resp.sum(axis=0),
-            resp.T @ Xs,
-            s2,
-            center,
-            n,
-            self.covariance_type,
-            reg_std,
-            frozenset(),
-            None,
-        )
+            if method == "random":
+                resp = rng.uniform(size=(n, k))
+                resp /= resp.sum(axis=1, keepdims=True)
+            else:
+                if method == "kmeans":
+                    centers = kmeans(Xs, k, random_state=rng, max_iter=100).centers
+                elif method == "k-means++":
+                    centers = _kmeans_plusplus(Xs, k, rng)
+                else:  # random_from_data
+                    centers = Xs[rng.choice(n, size=k, replace=False)].copy()
+                labels = _sq_distances(Xs, centers).argmin(axis=0)
+                resp = np.zeros((n, k))
+                resp[np.arange(n), labels] = 1.0
+            nk = resp.sum(axis=0)
+            s1 = resp.T @ Xs
+            # Scatter around each component's own weighted mean (two-pass, as in the
+            # M-step), so that a start on identical points has an exactly zero scatter;
+            # in blocks of points so that no K x D x N array is ever made.
+            center = s1 / np.maximum(nk, _NK_FLOOR)[:, None]
+            s2 = np.zeros((k, d, d))
+            step = max(1, _BLOCK // k)
+            for start in range(0, n, step):
+                xb, rb = Xs[start : start + step], resp[start : start + step]
+                diff = xb.T[None, :, :] - center[:, :, None]
+                s2 += np.matmul(rb.T[:, None, :] * diff, diff.transpose(0, 2, 1))
+            params, _, notes = _m_step_from_sums(
+                nk, s1, s2, center, n, self.covariance_type, reg_std, frozenset(), None
+            )
         if centers is not None:
             # Start the means exactly on the chosen centers (a K-means center, or a point).
             params = GMMParams(params.weights, centers, params.covariances, params.covariance_type)

@@ -653,8 +653,8 @@ def test_far_away_point_does_not_distort_the_other_components():
     far = np.array([[1e8, 1e8]])
     Z = np.concatenate([X, far])
     start = np.array([X.mean(axis=0), far[0]])
-    ours = GaussianMixtureEM(2, means_init=start, tol=0, max_iter=20).fit(Z)
-    theirs = GaussianMixture(2, means_init=start, tol=0, max_iter=20).fit(Z)
+    ours = GaussianMixtureEM(2, means_init=start, tol=0, max_iter=20, random_state=0).fit(Z)
+    theirs = GaussianMixture(2, means_init=start, tol=0, max_iter=20, random_state=0).fit(Z)
     # scikit-learn works in raw units next to 1e8, so agreement is to ~1e-8 relative.
     np.testing.assert_allclose(ours.covariances_, theirs.covariances_, rtol=1e-6, atol=1e-12)
     np.testing.assert_allclose(ours.means_, theirs.means_, rtol=1e-6, atol=1e-6)
