@@ -1226,8 +1226,16 @@ class GaussianMixtureEM:
 
     # -- fitting ------------------------------------------------------------------------
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, progress=None):
         """Fit the mixture to X (N x D, or N values) by EM, recording every half-step.
+
+        Parameters
+        ----------
+        X : array-like (N, D) or (N,)
+        y : ignored
+        progress : callable, optional
+            Called as ``progress(fraction)`` with a number in [0, 1] as the fit advances
+            (over restarts and iterations), so an interface can show a progress bar.
 
         Returns
         -------
@@ -1247,8 +1255,14 @@ class GaussianMixtureEM:
         Xs = scaling.data(X)
         rng = np.random.default_rng(self.random_state)
         best = None
-        for _ in range(self.n_init):
+        for start in range(self.n_init):
             init, init_notes = self._initial_params(Xs, scaling, rng)
+            on_iteration = None
+            if progress is not None:
+
+                def on_iteration(it, start=start):
+                    progress((start + it / max(self.max_iter, 1)) / self.n_init)
+
             run = _run_em(
                 Xs,
                 init,
@@ -1258,10 +1272,13 @@ class GaussianMixtureEM:
                 fixed,
                 self.tol,
                 self.max_iter,
+                on_iteration,
             )
             run.history.init_notes = init_notes
             if best is None or run.final_mean_ll > best.final_mean_ll:
                 best = run
+        if progress is not None:
+            progress(1.0)
         _pin_given_values(best.history, self._given_initial_values(X.shape[1]), fixed)
         final = best.history.params(best.history.n_steps - 1)
         self.weights_ = final.weights
@@ -1359,7 +1376,9 @@ class _Run:
     final_mean_ll: float
 
 
-def _run_em(Xs, init_std, scaling, covariance_type, reg_std, fixed, tol, max_iter):
+def _run_em(
+    Xs, init_std, scaling, covariance_type, reg_std, fixed, tol, max_iter, on_iteration=None
+):
     """The EM loop on standardised data, blocked over N, component-major.
 
     Each pass over the data does one E-step (log-likelihood of the current parameters,
@@ -1434,6 +1453,8 @@ def _run_em(Xs, init_std, scaling, covariance_type, reg_std, fixed, tol, max_ite
     prev_mean = -np.inf
     converged = False
     for it in range(1, max_iter + 1):
+        if on_iteration is not None:
+            on_iteration(it)
         history.e_steps.append(EStepRecord(it, to_data(current), ll, ll / n))
         new, stats, notes = _m_step_from_sums(
             nk, s1, s2, current.means, n, covariance_type, reg_std, fixed, current

@@ -219,11 +219,7 @@ def _fit(dataset, options, progress=None):
         random_state=options.seed,
         **explicit,
     )
-    if progress is not None:
-        progress(0.1)
-    model.fit(dataset.X)
-    if progress is not None:
-        progress(1.0)
+    model.fit(dataset.X, progress=progress)
     return model
 
 
@@ -745,7 +741,9 @@ class EMExplorer:
         self.progress.layout.display = "" if visible else "none"
 
     def _progress_value(self, fraction):
-        self.progress.value = fraction
+        # Each change is a message to the browser: send only visible steps (2 %).
+        if fraction >= 1.0 or fraction - self.progress.value >= 0.02:
+            self.progress.value = min(float(fraction), 1.0)
 
     # ------------------------------------------------------------------ drawing
 
