@@ -1016,9 +1016,7 @@ def test_random_state_must_be_a_seed_or_generator(seed):
 def test_fit_reports_progress_over_restarts_and_iterations():
     seen = []
     X = np.concatenate([np.arange(20.0), np.arange(20.0) + 50])
-    GaussianMixtureEM(2, n_init=3, tol=0, max_iter=10, random_state=0).fit(
-        X, progress=seen.append
-    )
+    GaussianMixtureEM(2, n_init=3, tol=0, max_iter=10, random_state=0).fit(X, progress=seen.append)
     assert len(seen) == 3 * 10 + 1
     assert seen == sorted(seen) and seen[0] > 0 and seen[-1] == 1.0
     assert seen[9] == pytest.approx(1 / 3)  # the last iteration of the first start
