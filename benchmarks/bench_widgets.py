@@ -7,8 +7,10 @@ Run by hand from the repository root (not a test; nothing here asserts a time):
 
 Measured:
 * redraw of one half-step: the state change (``explorer.step = s``: artists updated in place,
-  table and formulas rebuilt) to a drawn Agg figure, and the same plus the PNG the widget
-  sends to the browser; Old Faithful 2-D (272 points) and N = 1e5 in 1-D and 2-D;
+  table and formulas rebuilt) to a drawn Agg figure (blitted: only the data artists, legends
+  and titles are drawn over the kept static picture), and the same plus the PNG the widget
+  sends to the browser; also a full ``canvas.draw()`` for comparison; Old Faithful 2-D
+  (272 points) and N = 1e5 in 1-D and 2-D;
 * refit of Old Faithful 2-D, K = 3, full covariance, to convergence (tol 1e-6), with the
   same fit in scikit-learn from the same start for the ratio;
 * the whole notebook suite under nbval (``pytest notebooks``), wall time.
@@ -49,17 +51,24 @@ def redraw_times(explorer, repeats):
 
     def draw_only(i):
         # What the widget does on a step, minus the PNG encode: update artists and panels,
-        # then draw the figure on the Agg canvas.
+        # then draw the figure on the Agg canvas (blitting: static parts pasted back).
         explorer.state.step = steps[i]
         explorer._update_view()
-        explorer.figure.canvas.draw()
+        explorer._blitter.render()
 
     def full(i):
         explorer.step = steps[i]
 
+    def full_draw(i):
+        explorer.state.step = steps[i]
+        explorer._update_view()
+        explorer.figure.canvas.draw()
+
     draw = _median_ms(draw_only, repeats)
     with_png = _median_ms(full, repeats)
-    return draw, with_png
+    without_blit = _median_ms(full_draw, repeats)
+    explorer._blitter.invalidate()
+    return draw, with_png, without_blit
 
 
 def refit_times(repeats):
@@ -155,9 +164,13 @@ def main(argv=None):
     ]
     for label, make in cases:
         explorer = make()
-        draw, with_png = redraw_times(explorer, repeats)
-        rows.append((label, draw, with_png))
-        print(f"{label}: redraw {draw:.1f} ms, with PNG {with_png:.1f} ms", flush=True)
+        draw, with_png, without_blit = redraw_times(explorer, repeats)
+        rows.append((label, draw, with_png, without_blit))
+        print(
+            f"{label}: redraw {draw:.1f} ms, with PNG {with_png:.1f} ms, "
+            f"full draw {without_blit:.1f} ms",
+            flush=True,
+        )
 
     ours, theirs, model, sk = refit_times(repeats)
     agree = float(np.abs(model.means_ - sk.means_).max())
@@ -183,9 +196,9 @@ def main(argv=None):
         "Redraw of one half-step (state change to a drawn Agg figure; targets: 50 ms for Old "
         "Faithful, 150 ms for N = 1e5). *With PNG* adds what the widget sends to the browser.",
         "",
-        "| data | redraw (ms) | with PNG (ms) |",
-        "| --- | ---: | ---: |",
-        *(f"| {label} | {draw:.1f} | {png:.1f} |" for label, draw, png in rows),
+        "| data | redraw (ms) | with PNG (ms) | full draw, no blitting (ms) |",
+        "| --- | ---: | ---: | ---: |",
+        *(f"| {lab} | {draw:.1f} | {png:.1f} | {full:.1f} |" for lab, draw, png, full in rows),
         "",
         f"Refit of Old Faithful 2-D, K = 3, full covariance, to convergence (tol 1e-6, "
         f"{model.n_iter_} iterations; target 200 ms): **{ours:.1f} ms**; scikit-learn from the "

@@ -1599,6 +1599,11 @@ class _CachedConstrainedLayout(ConstrainedLayoutEngine):
     def invalidate(self):
         self._key = None
 
+    @property
+    def is_stale(self):
+        """True when the next draw will redo the layout."""
+        return self._key is None
+
     def execute(self, fig):
         key = (tuple(fig.get_size_inches()), fig.dpi, len(fig.axes))
         if key == self._key:
@@ -1731,3 +1736,65 @@ def draw_hard_assignment_1d(ax, X, centers, labels, *, colors=None, size="screen
     _style_axes(ax, spec)
     ax.legend(fontsize=spec["legend"], loc="upper right")
     return {"points": points, "centers": lines}
+
+
+class BlitRenderer:
+    """Redraw a figure fast by drawing only what a half-step changes (blitting).
+
+    The first render draws the static parts (axes, ticks, grid, labels) once and keeps
+    that picture; later renders paste it back and draw only the data artists (curves,
+    points, ellipses, arrows, contours), the legends and the titles on top. The kept
+    picture is redrawn when an axis limit, the figure size or the layout changed. This
+    follows matplotlib's blitting recipe for animations, on the Agg canvas.
+
+    Parameters
+    ----------
+    fig : Figure
+        A figure with an Agg canvas (see :func:`figure_for`).
+    """
+
+    def __init__(self, fig):
+        self.fig = fig
+        self._background = None
+        self._key = None
+
+    @staticmethod
+    def _dynamic(ax):
+        legend = ax.get_legend()
+        titles = (ax.title, ax._left_title, ax._right_title)
+        artists = [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images, *ax.artists]
+        artists.sort(key=lambda a: a.get_zorder())
+        return artists + ([legend] if legend is not None else []) + list(titles)
+
+    def _state(self):
+        limits = tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
+        return (tuple(self.fig.get_size_inches()), self.fig.dpi, limits)
+
+    def invalidate(self):
+        """Redraw the static parts at the next render (after restyling, say)."""
+        self._background = None
+
+    def render(self):
+        """Bring the canvas up to date; returns the canvas (read ``buffer_rgba()``)."""
+        canvas = self.fig.canvas
+        engine = self.fig.get_layout_engine()
+        stale = isinstance(engine, _CachedConstrainedLayout) and engine.is_stale
+        if self._background is None or stale or self._state() != self._key:
+            dynamic = [a for ax in self.fig.axes for a in self._dynamic(ax)]
+            for artist in dynamic:
+                artist.set_animated(True)
+            try:
+                canvas.draw()  # the static parts only
+            finally:
+                # Animated artists are skipped by every full draw (savefig too): undo it.
+                for artist in dynamic:
+                    artist.set_animated(False)
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._key = self._state()
+        else:
+            canvas.restore_region(self._background)
+        renderer = canvas.get_renderer()
+        for ax in self.fig.axes:
+            for artist in self._dynamic(ax):
+                artist.draw(renderer)
+        return canvas

@@ -531,3 +531,40 @@ def test_plotting_imports_neither_pyplot_nor_ipywidgets():
             imported.add(node.module)
     assert not any(m.startswith("ipywidgets") for m in imported)
     assert "matplotlib.pyplot" not in imported
+
+
+def _pixels(canvas):
+    return np.asarray(canvas.buffer_rgba()).astype(float).copy()
+
+
+@pytest.mark.parametrize("n_features", [1, 2])
+def test_blit_renderer_draws_what_a_full_draw_draws(n_features):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(150, n_features)) + np.repeat([[0.0], [4.0], [8.0]], 50, axis=0)
+    start = make_params(
+        [0.3, 0.3, 0.4],
+        [[0.5] * n_features, [3.0] * n_features, [9.0] * n_features],
+        np.stack([np.eye(n_features)] * 3),
+    )
+    moved = make_params(
+        [0.3, 0.3, 0.4],
+        [[0.0] * n_features, [4.0] * n_features, [8.0] * n_features],
+        np.stack([np.eye(n_features) * 1.3] * 3),
+    )
+    fig, ax, ax_ll = P.figure_for(n_features)
+    draw = P.draw_mixture_1d if n_features == 1 else P.draw_mixture_2d
+    update = P.update_mixture_1d if n_features == 1 else P.update_mixture_2d
+    artists = draw(ax, X, start)
+    ll = P.draw_log_likelihood(ax_ll, [-500.0, -500.0, -420.0], 0)
+    blitter = P.BlitRenderer(fig)
+    first = _pixels(blitter.render())
+    update(artists, moved, responsibilities=e_step(X, moved)[0], previous=start)
+    P.update_log_likelihood(ll, 2)
+    blitted = _pixels(blitter.render())
+    assert np.abs(blitted - first).max() > 100, "the data moved: the picture must change"
+    fig.canvas.draw()  # what savefig / a notebook's display does
+    full = _pixels(fig.canvas)
+    differing = (np.abs(blitted - full).max(axis=2) > 40).mean()
+    assert differing < 1e-3, differing
+    # The blit leaves no artist "animated" (a full draw would skip it and lose the data).
+    assert not any(a.get_animated() for a in ax.get_children() + ax_ll.get_children())
