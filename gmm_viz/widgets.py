@@ -775,8 +775,11 @@ class EMExplorer:
                 self._ax, st.X, params, size=self._size, xlabel=cols[0], ylabel=cols[1]
             )
         self._draw_truth()
-        title = st.dataset.name
-        self._ax.set_title(title)
+        n = st.X.shape[0]
+        self._ax.set_title(
+            f"{st.dataset.name}: {n} point{'s' if n != 1 else ''}, K = "
+            f"{st.options.n_components}, {st.options.covariance_type} covariance"
+        )
         self._ll_artists = plotting.draw_log_likelihood(
             self._ax_ll, st.history.log_likelihoods(), st.step, size=self._size
         )
