@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field, replace
+from html import escape as _html_escape
 
 import ipywidgets as widgets
 import numpy as np
@@ -465,7 +466,7 @@ class EMExplorer:
             self.message_html.value = (
                 '<div role="alert" style="border:2px solid #D55E00;background:#fff3ec;'
                 'padding:6px 10px;border-radius:4px;color:#7a2800">'
-                f"<b>Cannot do that:</b> {_escape(text)}</div>"
+                f"<b>Cannot do that:</b> {_html_escape(text)}</div>"
             )
             self.message_html.layout.display = ""
         else:
@@ -861,7 +862,7 @@ class EMExplorer:
                 else " &nbsp;<i>(stopped at the iteration limit)</i>"
             )
         notes = h.notes(s)
-        note_html = "".join(f'<div style="color:#7a2800">⚠ {_escape(n)}</div>' for n in notes)
+        note_html = "".join(f'<div style="color:#7a2800">⚠ {_html_escape(n)}</div>' for n in notes)
         return (
             f"<b>Half-step {s} of {self.n_steps - 1}</b> — {text} "
             f"Log-likelihood: <b>{ll:.4f}</b>{status}{note_html}"
@@ -875,9 +876,3 @@ class EMExplorer:
         rgba = np.asarray(canvas.buffer_rgba())
         PIL.Image.fromarray(rgba).save(buf, format="png", compress_level=1)
         return buf.getvalue()
-
-
-def _escape(text):
-    import html
-
-    return html.escape(str(text))
