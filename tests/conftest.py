@@ -1,22 +1,26 @@
-"""Fixtures for the browser tests of the Voila app (tests/test_app_browser.py).
+"""Fixtures for the browser tests: test_app_browser.py (the Voila app) and
+test_jupyter_browser.py (JupyterLab 4 and Notebook 7); what they share is in browser_helpers.py.
 
 Playwright is imported inside the fixtures only, so the other test modules never need it.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_helpers import (
+    DIRECT,
+    ServerLog,
+    chromium_path,
+    free_port,
+    start_server,
+    stop_server,
+    wait_until_serving,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -34,24 +38,10 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT = 60.0
 
 
-def chromium_path() -> str | None:
-    """Debian's chromium, or whatever `chromium` is on the PATH; None when absent."""
-    if os.path.exists("/usr/bin/chromium"):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _answers(url: str) -> bool:
     """True once the server gives any HTTP answer (a static file: no kernel is started)."""
-    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
     try:
-        with direct.open(url, timeout=2):
+        with DIRECT.open(url, timeout=2):
             return True
     except urllib.error.HTTPError:
         return True
@@ -65,25 +55,17 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-class VoilaServer:
+class VoilaServer(ServerLog):
     def __init__(self, url: str, log_path: Path, process: subprocess.Popen):
         self.url = url
         self.log_path = log_path
         self.process = process
 
-    def log_size(self) -> int:
-        return self.log_path.stat().st_size
-
-    def log_since(self, offset: int) -> str:
-        with open(self.log_path, encoding="utf-8", errors="replace") as fh:
-            fh.seek(offset)
-            return fh.read()
-
 
 @pytest.fixture(scope="session")
 def voila_server(artifacts_dir):
     """Voila serving the app on a free loopback port; stopped (terminate, then kill) after."""
-    port = _free_port()
+    port = free_port()
     log_path = artifacts_dir / "voila.log"
     cmd = [
         sys.executable,
@@ -94,38 +76,19 @@ def voila_server(artifacts_dir):
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
     ]
-    with open(log_path, "w", encoding="utf-8") as log:
-        # Its own process group: if it must be killed, its kernels go with it.
-        process = subprocess.Popen(
-            cmd,
-            cwd=REPO_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    process = start_server(cmd, REPO_ROOT, log_path)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _answers(url + "voila/static/voila.js"):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"Voila exited with code {process.returncode}:\n{log_path.read_text()}"
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"Voila did not answer within {SERVER_START_TIMEOUT:.0f} s:\n"
-                    f"{log_path.read_text()}"
-                )
-            time.sleep(0.2)
+        wait_until_serving(
+            "Voila",
+            lambda: _answers(url + "voila/static/voila.js"),
+            process,
+            log_path,
+            SERVER_START_TIMEOUT,
+        )
         yield VoilaServer(url, log_path, process)
     finally:
-        process.terminate()  # Voila shuts its kernels down on SIGTERM
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_server(process)
 
 
 @pytest.fixture(scope="session")

@@ -12,33 +12,25 @@ missing browser makes every test here fail: CI must not pass by skipping.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
-import shutil
 import statistics
 import time
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
+from browser_helpers import (
+    NEW_PICTURE_JS,
+    SHOWS_TEXT_JS,
+    TIMEOUT_MS,
+    PageErrors,
+    assert_no_error_output,
+    open_page,
+    skip_module_without_browser,
+)
 
-_CHROMIUM = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
-_CHROMIUM = _CHROMIUM or shutil.which("chromium")
-_MISSING = [
-    what
-    for what, present in (
-        ("chromium (/usr/bin/chromium or `chromium` on PATH)", _CHROMIUM is not None),
-        ("the playwright Python package", importlib.util.find_spec("playwright") is not None),
-    )
-    if not present
-]
-if _MISSING and os.environ.get("CI") != "true":
-    pytest.skip("browser tests need " + " and ".join(_MISSING), allow_module_level=True)
-# Under CI=true nothing is skipped: the `browser` fixture (conftest.py) fails every test.
-
-TIMEOUT_MS = 30_000
-VIEWPORT = {"width": 1400, "height": 1000}
+skip_module_without_browser()  # unless CI=true: then the `browser` fixture fails every test
 
 FIGURE = ".gmm-figure"
 HANDLE = ".gmm-step-slider .noUi-handle"
@@ -48,6 +40,8 @@ LABEL = ".gmm-step-label"
 TABLE = ".gmm-table"
 MESSAGE = ".gmm-message"
 PLAY_BUTTON = ".gmm-play button"
+NEXT = ".gmm-next"
+PREV = ".gmm-prev"
 
 NO_E_STEP = "No E-step has run yet"
 # Toy data, E-step 1, from the suggested start: r_11, r_21, r_31 (worked by hand in the docs).
@@ -64,8 +58,7 @@ class App:
     page: object
     server: object
     log_offset: int
-    console_errors: list = field(default_factory=list)
-    page_errors: list = field(default_factory=list)
+    errors: PageErrors
 
     # -------------------------------------------------------------- reading the page
 
@@ -93,6 +86,9 @@ class App:
     def table_text(self) -> str:
         return self.page.locator(TABLE).inner_text()
 
+    def table_headers(self) -> list[str]:
+        return self.page.locator(f"{TABLE} thead th").all_inner_texts()
+
     def message_visible(self) -> bool:
         return self.page.locator(MESSAGE).is_visible()
 
@@ -107,12 +103,7 @@ class App:
 
     def wait_new_picture(self, old_src: str):
         """Wait until the figure shows another image than old_src, fully decoded."""
-        self.page.wait_for_function(
-            "([sel, old]) => { const img = document.querySelector(sel);"
-            " return img && img.src && img.src !== old && img.complete"
-            " && img.naturalWidth > 0; }",
-            arg=[FIGURE, old_src],
-        )
+        self.page.wait_for_function(NEW_PICTURE_JS, arg=[FIGURE, old_src])
 
     def wait_refit(self, old_src: str):
         """After a change of data or options: wait for a new picture, or fail at once (with
@@ -137,13 +128,22 @@ class App:
         )
 
     def wait_table_contains(self, text: str):
-        self.page.wait_for_function(
-            "([sel, text]) => { const t = document.querySelector(sel);"
-            " return t && t.textContent.includes(text); }",
-            arg=[TABLE, text],
-        )
+        self.page.wait_for_function(SHOWS_TEXT_JS, arg=[TABLE, text])
+
+    @contextmanager
+    def refitting(self):
+        """Around a change of data or options: then wait for the refit (see wait_refit)."""
+        src = self.src()
+        yield
+        self.wait_refit(src)
 
     # -------------------------------------------------------------- doing
+
+    def click_for_new_picture(self, button: str):
+        """Click the button (NEXT, PREV) and wait until the figure shows a new picture."""
+        src = self.src()
+        self.page.locator(button).click()
+        self.wait_new_picture(src)
 
     def press_on_slider(self, key: str):
         self.page.locator(HANDLE).focus()
@@ -162,16 +162,11 @@ class App:
 
     def assert_no_errors(self):
         """No traceback or error output anywhere: page, browser console, Voila's log."""
-        page = self.page
-        stderr_outputs = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
-        assert stderr_outputs.count() == 0, stderr_outputs.first.inner_text()
-        body_text = page.evaluate("document.body.textContent")
-        assert "Traceback" not in body_text, body_text[body_text.index("Traceback") :][:2000]
-        assert not self.page_errors, f"uncaught errors in the page: {self.page_errors}"
-        unexpected = [e for e in self.console_errors if not _is_expected_console_error(e)]
-        assert not unexpected, "console errors:\n" + "\n".join(
-            f"{e['text']} ({e['url']})" for e in unexpected
+        assert_no_error_output(
+            self.page.locator("[data-mime-type='application/vnd.jupyter.stderr']"),
+            self.page.evaluate("document.body.textContent"),
         )
+        self.errors.assert_none(_is_expected_console_error)
         log = self.server.log_since(self.log_offset)
         assert "Error at server while executing cell" not in log, log
         assert "Traceback" not in log, log
@@ -190,34 +185,17 @@ def _is_expected_console_error(entry) -> bool:
 @pytest.fixture
 def app(browser, voila_server, artifacts_dir, request):
     """A fresh page (so a fresh kernel) on the loaded app; a screenshot is kept after."""
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    the_app = App(page=page, server=voila_server, log_offset=voila_server.log_size())
-    page.on(
-        "console",
-        lambda msg: (
-            msg.type == "error"
-            and the_app.console_errors.append(
-                {"text": msg.text, "url": msg.location.get("url", "")}
-            )
-        ),
-    )
-    page.on("pageerror", lambda exc: the_app.page_errors.append(str(exc)))
-    try:
-        yield the_app
-    finally:
+    # Running beforeunload on closing lets Voila shut this page's kernel down at once.
+    with open_page(browser, run_before_unload=True) as (page, errors):
         try:
+            yield App(page, voila_server, voila_server.log_size(), errors)
+        finally:
             # Voila's page scrolls inside its own shell (full_page would not help): show the
             # explorer's top, where the controls, the message, picture and table are.
             explorer = page.locator(".gmm-explorer")
             if explorer.count():
                 explorer.evaluate("e => e.scrollIntoView({block: 'start'})")
             page.screenshot(path=str(artifacts_dir / f"{request.node.name}.png"))
-        finally:
-            # Running beforeunload lets Voila shut this page's kernel down now.
-            page.close(run_before_unload=True)
-            context.close()
 
 
 # ---------------------------------------------------------------------------------- tests
@@ -279,23 +257,17 @@ def test_play_advances_the_half_steps(app):
 
 def test_previous_and_next_buttons(app):
     app.open()
-    src = app.src()
     for step in (1, 2):
-        app.page.locator(".gmm-next").click()
-        app.wait_new_picture(src)
+        app.click_for_new_picture(NEXT)
         app.wait_step(step)
-        src = app.src()
-    app.page.locator(".gmm-prev").click()
-    app.wait_new_picture(src)
+    app.click_for_new_picture(PREV)
     app.wait_step(1)
     app.wait_table_contains(TOY_E1_RESPONSIBILITIES[0])
-    src = app.src()
-    app.page.locator(".gmm-prev").click()
-    app.wait_new_picture(src)
+    app.click_for_new_picture(PREV)
     app.wait_step(0)
     # At the start, "previous" stays at half-step 0 without any complaint.
-    app.page.locator(".gmm-prev").click()
-    app.page.locator(".gmm-next").click()
+    app.page.locator(PREV).click()
+    app.page.locator(NEXT).click()
     app.wait_step(1)
     assert not app.message_visible()
     app.assert_no_errors()
@@ -306,76 +278,68 @@ def test_initialisation_k_and_covariance_type_refit(app):
     app.open_model_section()
 
     # The toy's suggested start has K = 2: choose k-means first, then K = 3.
-    src = app.src()
-    app.page.locator(".gmm-init select").select_option(label="k-means")
-    app.wait_refit(src)
+    with app.refitting():
+        app.page.locator(".gmm-init select").select_option(label="k-means")
 
-    src = app.src()
     k_box = app.page.locator(".gmm-k input")
-    k_box.fill("3")
-    k_box.press("Enter")
-    app.wait_refit(src)
+    with app.refitting():
+        k_box.fill("3")
+        k_box.press("Enter")
     assert k_box.input_value() == "3"
 
-    src = app.src()
-    app.page.locator(".gmm-cov select").select_option("spherical")
-    app.wait_refit(src)
+    with app.refitting():
+        app.page.locator(".gmm-cov select").select_option("spherical")
 
     # The refit is shown from its start; one E-step gives three responsibility columns.
     app.wait_step(0)
-    src = app.src()
-    app.page.locator(".gmm-next").click()
-    app.wait_new_picture(src)
+    app.click_for_new_picture(NEXT)
     app.wait_step(1)
     app.wait_table_contains("E-step:")
-    headers = app.page.locator(f"{TABLE} thead th").all_inner_texts()
+    headers = app.table_headers()
     assert [h for h in headers if h.startswith("β")] == ["βn1", "βn2", "βn3"], headers
+    assert not app.message_visible()
+    app.assert_no_errors()
+
+
+def _first_e_step_table_shows(app, points: str, columns: list[str], values=()):
+    """After new data: "next ▶" gives a table of `points` (e.g. "7 points") that shows the
+    values, with the columns first; no message, no error."""
+    app.click_for_new_picture(NEXT)
+    app.wait_table_contains(points)
+    table = app.table_text()
+    for value in values:
+        assert value in table
+    headers = app.table_headers()
+    assert headers[: len(columns)] == columns, headers
     assert not app.message_visible()
     app.assert_no_errors()
 
 
 def test_choosing_old_faithful_both_columns(app):
     app.open()
-    src = app.src()
-    app.page.locator(".gmm-data select").select_option(label="Old Faithful: both columns (2-D)")
-    app.wait_refit(src)
+    with app.refitting():
+        app.page.locator(".gmm-data select").select_option(
+            label="Old Faithful: both columns (2-D)"
+        )
     app.wait_step(0)
-
-    src = app.src()
-    app.page.locator(".gmm-next").click()
-    app.wait_new_picture(src)
-    app.wait_table_contains("272 points")
-    headers = app.page.locator(f"{TABLE} thead th").all_inner_texts()
-    assert headers[:3] == ["point", "eruptions", "waiting"], headers
-    assert not app.message_visible()
-    app.assert_no_errors()
+    _first_e_step_table_shows(app, "272 points", ["point", "eruptions", "waiting"])
 
 
 def test_uploaded_csv_is_used(app, tmp_path):
     csv = tmp_path / "heights.csv"
     csv.write_text("height\n11.25\n13.5\n12.75\n42.75\n44.0\n45.5\n43.25\n")
     app.open()
-    src = app.src()
-    app.upload(csv)
-    app.wait_refit(src)
+    with app.refitting():
+        app.upload(csv)
     app.wait_step(0)
     # The data menu is set after the picture (a later message from the kernel): wait for it.
     app.page.wait_for_function(
         "sel => document.querySelector(sel).value === 'Your uploaded CSV'",
         arg=".gmm-data select",
     )
-
-    src = app.src()
-    app.page.locator(".gmm-next").click()
-    app.wait_new_picture(src)
-    app.wait_table_contains("7 points")
-    table = app.table_text()
-    for value in ("11.25", "13.5", "42.75", "45.5"):
-        assert value in table
-    headers = app.page.locator(f"{TABLE} thead th").all_inner_texts()
-    assert headers[:2] == ["point", "height"], headers
-    assert not app.message_visible()
-    app.assert_no_errors()
+    _first_e_step_table_shows(
+        app, "7 points", ["point", "height"], values=("11.25", "13.5", "42.75", "45.5")
+    )
 
 
 def test_bad_csv_shows_a_message_and_keeps_the_picture(app, tmp_path):
@@ -383,9 +347,7 @@ def test_bad_csv_shows_a_message_and_keeps_the_picture(app, tmp_path):
     bad.write_text("x,y\n1,2\n3,abc\n5,6\n")
     app.open()
     # Move to half-step 1 first, so "the previous picture" is not just the start.
-    src = app.src()
-    app.page.locator(".gmm-next").click()
-    app.wait_new_picture(src)
+    app.click_for_new_picture(NEXT)
     app.wait_step(1)
     app.wait_table_contains(TOY_E1_RESPONSIBILITIES[0])
     src, table, label = app.src(), app.table_html(), app.label()

@@ -21,44 +21,41 @@ missing browser makes every test here fail (the `browser` fixture of conftest.py
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser_helpers import (
+    DIRECT,
+    NEW_PICTURE_JS,
+    SHOWS_TEXT_JS,
+    TIMEOUT_MS,
+    PageErrors,
+    ServerLog,
+    assert_no_error_output,
+    free_port,
+    open_page,
+    skip_module_without_browser,
+    start_server,
+    stop_server,
+    wait_until_serving,
+)
 
-_CHROMIUM = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
-_CHROMIUM = _CHROMIUM or shutil.which("chromium")
-_MISSING = [
-    what
-    for what, present in (
-        ("chromium (/usr/bin/chromium or `chromium` on PATH)", _CHROMIUM is not None),
-        ("the playwright Python package", importlib.util.find_spec("playwright") is not None),
-    )
-    if not present
-]
-if _MISSING and os.environ.get("CI") != "true":
-    pytest.skip("browser tests need " + " and ".join(_MISSING), allow_module_level=True)
-# Under CI=true nothing is skipped: the `browser` fixture (conftest.py) fails every test.
+skip_module_without_browser()  # unless CI=true: then the `browser` fixture fails every test
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "notebooks/app.ipynb"
 SERVER_START_TIMEOUT_S = 60.0
-SERVER_STOP_TIMEOUT_S = 20.0
-TIMEOUT_MS = 30_000
-VIEWPORT = {"width": 1400, "height": 1000}
 
 EXPLORER = ".gmm-explorer"
 FIGURE = "img.gmm-figure, .gmm-figure img"
@@ -121,17 +118,8 @@ _USER_SETTINGS = {
 # ------------------------------------------------------------------------------ the server
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
-
-
 @dataclass
-class JupyterServer:
+class JupyterServer(ServerLog):
     base_url: str
     token: str
     log_path: Path
@@ -143,7 +131,7 @@ class JupyterServer:
 
     def api(self, path: str, method: str = "GET"):
         request = urllib.request.Request(self.url(f"api/{path}"), method=method)
-        with _DIRECT.open(request, timeout=10) as response:
+        with DIRECT.open(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
 
@@ -170,18 +158,10 @@ class JupyterServer:
             for s in self.api("sessions")
         )
 
-    def log_size(self) -> int:
-        return self.log_path.stat().st_size
-
-    def log_since(self, offset: int) -> str:
-        with open(self.log_path, encoding="utf-8", errors="replace") as fh:
-            fh.seek(offset)
-            return fh.read()
-
 
 def _status_ok(url: str) -> bool:
     try:
-        with _DIRECT.open(url, timeout=2) as response:
+        with DIRECT.open(url, timeout=2) as response:
             return response.status == 200 and "started" in json.loads(response.read())
     except (urllib.error.URLError, OSError, ValueError):
         return False
@@ -219,7 +199,7 @@ def jupyter_server(artifacts_dir, tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(settings))
 
-    port, token = _free_port(), secrets.token_hex(24)
+    port, token = free_port(), secrets.token_hex(24)
     log_path = artifacts_dir / "jupyter.log"
     cmd = [
         sys.executable,
@@ -242,34 +222,19 @@ def jupyter_server(artifacts_dir, tmp_path_factory):
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
     ]
-    with open(log_path, "w", encoding="utf-8") as log:
-        log.write("$ " + " ".join(a.replace(token, "<token>") for a in cmd) + "\n")
-        log.flush()
-        process = subprocess.Popen(
-            cmd,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group, to kill it whole if need be
-        )
+    header = "$ " + " ".join(a.replace(token, "<token>") for a in cmd) + "\n"
+    process = start_server(cmd, REPO_ROOT, log_path, env=env, log_header=header)
     server = JupyterServer(
         f"http://127.0.0.1:{port}/", token, log_path, process, state / "lab-workspaces"
     )
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _status_ok(server.url("api/status")):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"Jupyter exited with code {process.returncode}:\n{log_path.read_text()}"
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"Jupyter did not answer within {SERVER_START_TIMEOUT_S:.0f} s:\n"
-                    f"{log_path.read_text()}"
-                )
-            time.sleep(0.2)
+        wait_until_serving(
+            "Jupyter",
+            lambda: _status_ok(server.url("api/status")),
+            process,
+            log_path,
+            SERVER_START_TIMEOUT_S,
+        )
         # The venv's python3 kernel must be found (sys.prefix/share/jupyter stays on the
         # data path), or the notebook would ask for a kernel.
         specs = server.api("kernelspecs")
@@ -277,13 +242,7 @@ def jupyter_server(artifacts_dir, tmp_path_factory):
         yield server
     finally:
         try:
-            if process.poll() is None:
-                process.terminate()  # the server shuts its kernels down on SIGTERM
-                try:
-                    process.wait(timeout=SERVER_STOP_TIMEOUT_S)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
+            stop_server(process)
         finally:
             _kill_leftover_kernels(state / "runtime")
 
@@ -298,8 +257,7 @@ class NotebookPage:
     page: object
     server: JupyterServer
     log_offset: int
-    console_errors: list = field(default_factory=list)
-    page_errors: list = field(default_factory=list)
+    errors: PageErrors
     page_errors_before_run: int = 0
 
     # -------------------------------------------------------------- the notebook
@@ -357,7 +315,7 @@ class NotebookPage:
             arg=f"{PANEL} .jp-Notebook .jp-OutputArea-output",
         )
         assert self.page.locator(EXPLORER).count() == 0
-        self.page_errors_before_run = len(self.page_errors)
+        self.page_errors_before_run = len(self.errors.uncaught)
         self.menu("Run", "Run All Cells")
 
     # -------------------------------------------------------------- the explorer
@@ -370,23 +328,14 @@ class NotebookPage:
 
     def wait_image_loaded(self, old_src: str | None = None):
         """Wait until the figure shows a decoded picture (other than old_src, if given)."""
-        self.page.wait_for_function(
-            "([sel, old]) => { const img = document.querySelector(sel);"
-            " return img && img.src && img.src !== old && img.complete"
-            " && img.naturalWidth > 0; }",
-            arg=[FIGURE, old_src],
-        )
+        self.page.wait_for_function(NEW_PICTURE_JS, arg=[FIGURE, old_src])
 
     def wait_text(self, selector: str, text: str):
         """Wait until the element shows the text; on timeout, fail saying what it shows."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
-            self.page.wait_for_function(
-                "([sel, text]) => { const t = document.querySelector(sel);"
-                " return t && t.textContent.includes(text); }",
-                arg=[selector, text],
-            )
+            self.page.wait_for_function(SHOWS_TEXT_JS, arg=[selector, text])
         except PlaywrightTimeout:
             shown = self.page.locator(selector)
             shown = shown.first.inner_text() if shown.count() else "(no such element)"
@@ -398,20 +347,14 @@ class NotebookPage:
         """No error output in the notebook, none in the browser, none in the server's log,
         and the notebook was not saved. known_load_errors: page errors tolerated if thrown
         before the cells were run."""
-        stderr = self.page.locator(
-            f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        assert_no_error_output(
+            self.page.locator(
+                f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+            ),
+            "\n".join(self.outputs().all_inner_texts()),
         )
-        assert stderr.count() == 0, stderr.first.inner_text()
-        outputs = "\n".join(self.outputs().all_inner_texts())
-        assert "Traceback" not in outputs, outputs
-        split = self.page_errors_before_run
-        unexpected_page_errors = [
-            e for e in self.page_errors[:split] if e not in known_load_errors
-        ] + self.page_errors[split:]
-        assert not unexpected_page_errors, f"uncaught errors in the page: {self.page_errors}"
-        unexpected = [e for e in self.console_errors if not _is_expected_console_error(e)]
-        assert not unexpected, "console errors:\n" + "\n".join(
-            f"{e['text']} ({e['url']})" for e in unexpected
+        self.errors.assert_none(
+            _is_expected_console_error, known_load_errors, self.page_errors_before_run
         )
         log = self.server.log_since(self.log_offset)
         assert "Traceback" not in log, log
@@ -437,28 +380,12 @@ def notebook_page(browser, jupyter_server):
     """A fresh page on a fresh kernel; the kernel is shut down after."""
     jupyter_server.shutdown_kernels()
     jupyter_server.forget_workspaces()
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    the_page = NotebookPage(page=page, server=jupyter_server, log_offset=jupyter_server.log_size())
-    page.on(
-        "console",
-        lambda msg: (
-            msg.type == "error"
-            and the_page.console_errors.append(
-                {"text": msg.text, "url": msg.location.get("url", "")}
-            )
-        ),
-    )
-    page.on("pageerror", lambda exc: the_page.page_errors.append(str(exc)))
     try:
-        yield the_page
+        # Closed without beforeunload: no "leave with unsaved changes?" prompt.
+        with open_page(browser) as (page, errors):
+            yield NotebookPage(page, jupyter_server, jupyter_server.log_size(), errors)
     finally:
-        try:
-            page.close()  # no beforeunload: no "leave with unsaved changes?" prompt
-            context.close()
-        finally:
-            jupyter_server.shutdown_kernels()
+        jupyter_server.shutdown_kernels()
 
 
 def _screenshot(nb: NotebookPage, path: Path):
