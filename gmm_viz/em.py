@@ -579,29 +579,6 @@ def _check_reg_covar(reg_covar):
         raise ParameterError(f"reg_covar must be a non-negative number; got {reg_covar}.")
 
 
-def _pin_given_values(history, given, fixed):
-    """Show explicitly given initial values exactly as given.
-
-    The run works in standardised units, and converting back may change a value in its last
-    digit. The start (half-step 0 and the parameters entering the first E-step) shows every
-    given value exactly, and a fixed parameter stays exactly at it in every record.
-    """
-    if not given:
-        return
-    held = {name: v for name, v in given.items() if name in fixed}
-
-    def pin(params, values):
-        return replace(params, **{name: v.copy() for name, v in values.items()})
-
-    history.initial = pin(history.initial, given)
-    history.e_steps = [
-        replace(e, params=pin(e.params, given if i == 0 else held))
-        for i, e in enumerate(history.e_steps)
-    ]
-    if held:
-        history.m_steps = [replace(m, params=pin(m.params, held)) for m in history.m_steps]
-
-
 def _stats_to_data(stats, scaling):
     s = scaling.scale
     return SufficientStatistics(
@@ -1256,7 +1233,8 @@ class GaussianMixtureEM:
         rng = np.random.default_rng(self.random_state)
         best = None
         for start in range(self.n_init):
-            init, init_notes = self._initial_params(Xs, scaling, rng)
+            init, init_notes = self._initial_params(Xs, scaling, rng)  # validates them too
+            given = self._given_initial_values(X.shape[1])
             on_iteration = None
             if progress is not None:
 
@@ -1273,13 +1251,13 @@ class GaussianMixtureEM:
                 self.tol,
                 self.max_iter,
                 on_iteration,
+                given,
             )
             run.history.init_notes = init_notes
             if best is None or run.final_mean_ll > best.final_mean_ll:
                 best = run
         if progress is not None:
             progress(1.0)
-        _pin_given_values(best.history, self._given_initial_values(X.shape[1]), fixed)
         final = best.history.params(best.history.n_steps - 1)
         self.weights_ = final.weights
         self.means_ = final.means
@@ -1377,13 +1355,26 @@ class _Run:
 
 
 def _run_em(
-    Xs, init_std, scaling, covariance_type, reg_std, fixed, tol, max_iter, on_iteration=None
+    Xs,
+    init_std,
+    scaling,
+    covariance_type,
+    reg_std,
+    fixed,
+    tol,
+    max_iter,
+    on_iteration=None,
+    given=None,
 ):
     """The EM loop on standardised data, blocked over N, component-major.
 
     Each pass over the data does one E-step (log-likelihood of the current parameters,
     responsibilities) and accumulates what the following M-step needs, so a whole
     iteration reads the data once.
+
+    ``given`` holds explicitly given initial values in the data's units: the records show
+    them exactly (converting back from standardised units may change a last digit) at the
+    start, and at every step for the parameters held fixed.
     """
     n, d = Xs.shape
     k = init_std.n_components
@@ -1443,19 +1434,24 @@ def _run_em(
                 s2 += acc_s2
         return total, nk_s1[:, 0].copy(), nk_s1[:, 1:].copy(), s2
 
-    def to_data(params_std):
-        return scaling.to_data(params_std)
+    given = given or {}
+    held = {name: value for name, value in given.items() if name in fixed}
+
+    def to_data(params_std, exact):
+        params = scaling.to_data(params_std)
+        return replace(params, **{name: value.copy() for name, value in exact.items()})
 
     current = init_std
     total, nk, s1, s2 = e_pass(current)
     ll = total - n * log_scale
-    history = EMHistory(initial=to_data(current), initial_log_likelihood=ll)
+    history = EMHistory(initial=to_data(current, given), initial_log_likelihood=ll)
     prev_mean = -np.inf
     converged = False
     for it in range(1, max_iter + 1):
         if on_iteration is not None:
             on_iteration(it)
-        history.e_steps.append(EStepRecord(it, to_data(current), ll, ll / n))
+        exact = given if it == 1 else held  # the first E-step shows the start
+        history.e_steps.append(EStepRecord(it, to_data(current, exact), ll, ll / n))
         new, stats, notes = _m_step_from_sums(
             nk, s1, s2, current.means, n, covariance_type, reg_std, fixed, current
         )
@@ -1464,7 +1460,7 @@ def _run_em(
         history.m_steps.append(
             MStepRecord(
                 it,
-                to_data(new),
+                to_data(new, held),
                 _stats_to_data(stats, scaling),
                 new_ll,
                 new_ll / n,
