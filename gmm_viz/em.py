@@ -24,11 +24,13 @@ leaves this module is in the data's own units.
 
 from __future__ import annotations
 
+import inspect
+import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from gmm_viz.errors import DataError, ParameterError
+from gmm_viz.errors import ConvergenceWarning, DataError, NotFittedError, ParameterError
 
 __all__ = [
     "COVARIANCE_TYPES",
@@ -206,8 +208,19 @@ def make_params(weights, means, covariances, covariance_type="full"):
     return GMMParams(weights, means.copy(), covariances, covariance_type)
 
 
+def _as_floats(value, what):
+    """An array of floats, or one sentence saying why the value is not one."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"The {what} must be numbers in a regular array (every row the same length); "
+            f"got {value!r:.60}."
+        ) from None
+
+
 def _check_weights(weights, k):
-    w = np.asarray(weights, dtype=float).reshape(-1)
+    w = _as_floats(weights, "weights").reshape(-1)
     if w.shape != (k,):
         raise ParameterError(f"Expected {k} weights, one per component; got {w.size}.")
     if not np.all(np.isfinite(w)) or np.any(w < 0):
@@ -223,16 +236,33 @@ def _expected_covariance_shape(covariance_type, k, d):
     return {"full": (k, d, d), "diag": (k, d), "spherical": (k,), "tied": (d, d)}[covariance_type]
 
 
-def _check_covariances(covariances, covariance_type, k, d):
-    c = np.asarray(covariances, dtype=float)
+def _check_means(means, k, d, what="means"):
+    """Means as a (K, D) array: exactly that shape, or (K,) when D == 1."""
+    m = _as_floats(means, what)
+    if d == 1 and m.shape == (k,):
+        m = m[:, None]
+    if m.shape != (k, d):
+        shorthand = f" (or {k} numbers, since D = 1)" if d == 1 else ""
+        raise ParameterError(
+            f"The {what} must have shape ({k}, {d}), one row of {d} number(s) per "
+            f"component{shorthand}; got shape {m.shape}."
+        )
+    if not np.all(np.isfinite(m)):
+        raise ParameterError(f"Every entry of the {what} must be a finite number.")
+    return m.copy()
+
+
+def _check_covariances(covariances, covariance_type, k, d, what="covariances"):
+    c = _as_floats(covariances, what)
     expected = _expected_covariance_shape(covariance_type, k, d)
     if c.shape != expected:
-        # Friendly shorthands: in 1-D a list of K variances works for every per-component type.
-        if c.size == int(np.prod(expected)):
+        # The 1-D shorthand: K variances (or one, if tied) in any shape. In more dimensions
+        # no other shape is guessed (a transposed array would be scrambled silently).
+        if d == 1 and c.size == int(np.prod(expected)):
             c = c.reshape(expected)
         else:
             raise ParameterError(
-                f"Covariances for covariance type {covariance_type!r} must have shape "
+                f"The {what} for covariance type {covariance_type!r} must have shape "
                 f"{expected}; got shape {c.shape}."
             )
     if not np.all(np.isfinite(c)):
@@ -264,51 +294,114 @@ def _check_covariances(covariances, covariance_type, k, d):
 
 @dataclass(frozen=True)
 class _Scaling:
+    """Units of the arithmetic: the fit works on (X - shift) / scale, column by column.
+
+    ``scale`` has one entry per column, so that a column in much smaller units than
+    another keeps all its digits (and its variance is never floored in the wide column's
+    units). A spherical covariance is one number for all columns, so it needs one common
+    scale: then every entry of ``scale`` is the same. Every covariance type keeps its
+    structure under a per-column scale otherwise (a diagonal stays diagonal, a tied
+    covariance stays shared).
+    """
+
     shift: np.ndarray  # (D,)
-    scale: float
-    # True when the data's spread is outside [_MIN_SCALE, _MAX_SCALE] (scale was clamped).
-    clamped: bool = False
+    scale: np.ndarray  # (D,)
 
     @classmethod
-    def fit(cls, X):
+    def fit(cls, X, covariance_type="full"):
+        """Scaling from data: column means and standard deviations.
+
+        Raises :class:`DataError` when a column's spread is too small or too large for its
+        variance to be a normal double-precision number in the data's units.
+        """
         shift = X.mean(axis=0)
         # A column of identical values has no spread at all (its rounded mean may differ
         # from the values in the last digit, a spread that would set a meaningless scale).
         constant = np.all(X == X[:1], axis=0)
         shift[constant] = X[0, constant]
-        spread = np.max(np.abs(X - shift), axis=0)
-        scale = float(spread.max())
-        if not np.isfinite(scale) or scale <= 0:
-            scale = 1.0
+        dev = np.max(np.abs(X - shift), axis=0)
         # Scale by the largest absolute deviation first so that the std cannot overflow.
-        std = float(np.sqrt(np.mean(((X - shift) / scale) ** 2, axis=0).max())) * scale
-        if np.isfinite(std) and std > 0:
-            scale = std
-        # Variances in the data's units are scale**2 times those in standardised units:
-        # keep them normal floating-point numbers (neither underflow nor overflow).
-        clamped = not _MIN_SCALE <= scale <= _MAX_SCALE
-        return cls(shift, min(max(scale, _MIN_SCALE), _MAX_SCALE), clamped)
+        safe = np.where(dev > 0, dev, 1.0)
+        std = np.sqrt(np.mean(((X - shift) / safe) ** 2, axis=0)) * safe
+        spread = np.where(constant | ~(std > 0), 0.0, std)
+        for j in np.flatnonzero(spread > 0):
+            if not _MIN_SCALE <= spread[j] <= _MAX_SCALE:
+                column = f"column {j + 1}'s" if X.shape[1] > 1 else "data's"
+                raise DataError(
+                    f"The {column} spread (standard deviation {spread[j]:.3g}) is too "
+                    f"{'small' if spread[j] < _MIN_SCALE else 'large'} to fit in double "
+                    f"precision; rescale it to a spread between {_MIN_SCALE:.0e} and "
+                    f"{_MAX_SCALE:.0e} (for example to standard units)."
+                )
+        return cls._from_spread(shift, spread, covariance_type)
+
+    @classmethod
+    def from_params(cls, params):
+        """Scaling from a mixture's own parameters (the weighted mean of the means, and the
+        widest spread of a component or of the means per column), so that evaluating a
+        density needs nothing from the other points passed with it."""
+        p = _as_params(params)
+        shift = p.weights @ p.means
+        variances = np.diagonal(p.full_covariances(), axis1=1, axis2=2)
+        spread = np.maximum(np.sqrt(variances.max(axis=0)), np.abs(p.means - shift).max(axis=0))
+        return cls._from_spread(shift, spread, p.covariance_type)
+
+    @classmethod
+    def _from_spread(cls, shift, spread, covariance_type):
+        # A column without spread (constant data) borrows the widest column's scale, or
+        # the size of its values when every column is constant.
+        spread = np.asarray(spread, dtype=float)
+        fallback = spread.max() if np.any(spread > 0) else np.abs(shift).max()
+        if not fallback > 0:
+            fallback = 1.0
+        fallback = min(max(fallback, _MIN_SCALE), _MAX_SCALE)
+        scale = np.where(spread > 0, spread, fallback)
+        if covariance_type == "spherical":
+            scale = np.full_like(scale, scale.max())
+        return cls(np.asarray(shift, dtype=float), scale)
+
+    @property
+    def offset(self):
+        """|shift| / scale per column: how far the data's origin is, in standardised
+        units (it sets the rounding error of a standardised point)."""
+        return np.abs(self.shift) / self.scale
+
+    @property
+    def log_det(self):
+        """log |det diag(scale)|: log densities in the data's units are those in
+        standardised units minus this."""
+        return float(np.log(self.scale).sum())
 
     def data(self, X):
         return (X - self.shift) / self.scale
 
+    def covariances_to_std(self, covariances, covariance_type):
+        return _rescale_covariances(covariances, covariance_type, 1.0 / self.scale)
+
     def to_std(self, params):
-        s2 = self.scale**2
         return GMMParams(
             params.weights.copy(),
             (params.means - self.shift) / self.scale,
-            params.covariances / s2,
+            _rescale_covariances(params.covariances, params.covariance_type, 1.0 / self.scale),
             params.covariance_type,
         )
 
     def to_data(self, params):
-        s2 = self.scale**2
         return GMMParams(
             params.weights.copy(),
             params.means * self.scale + self.shift,
-            params.covariances * s2,
+            _rescale_covariances(params.covariances, params.covariance_type, self.scale),
             params.covariance_type,
         )
+
+
+def _rescale_covariances(covariances, covariance_type, factor):
+    """Covariances of the variables x * factor (factor per column, (D,))."""
+    if covariance_type in ("full", "tied"):
+        return covariances * np.outer(factor, factor)
+    if covariance_type == "diag":
+        return covariances * factor**2
+    return covariances * factor[0] ** 2  # spherical: one common factor
 
 
 # --------------------------------------------------------------------------------------
@@ -433,14 +526,31 @@ def _check_X(X):
 
 
 def component_log_densities(X, params):
-    """Log normal densities log N(x_n | mu_k, Sigma_k), an (N, K) array (unweighted)."""
+    """Log normal densities log N(x_n | mu_k, Sigma_k), an (N, K) array (unweighted).
+
+    Each row depends on its own point only: the arithmetic's units come from ``params``,
+    never from the other points passed with it.
+    """
     params = _as_params(params)
     X = _check_X(X)
-    scaling = _Scaling.fit(X)
+    return _component_log_densities(X, params, _Scaling.from_params(params))
+
+
+def _component_log_densities(X, params, scaling):
+    """:func:`component_log_densities` in the units of a given scaling (checked inputs)."""
+    _check_dimension(X, params)
     sp = scaling.to_std(params)
     sp = GMMParams(np.ones(sp.n_components), sp.means, sp.covariances, sp.covariance_type)
     log_dens = _log_weighted_densities_kn(scaling.data(X).T, sp)
-    return (log_dens - X.shape[1] * np.log(scaling.scale)).T
+    return (log_dens - scaling.log_det).T
+
+
+def _check_dimension(X, params):
+    if X.shape[1] != params.n_features:
+        raise DataError(
+            f"The data have {X.shape[1]} column(s) but the mixture has "
+            f"{params.n_features}-dimensional components; give one column per dimension."
+        )
 
 
 def component_densities(X, params):
@@ -459,17 +569,31 @@ def e_step(X, params):
     Returns
     -------
     responsibilities : ndarray of shape (N, K)
-        ``r[n, k] = w_k N(x_n | k) / sum_j w_j N(x_n | j)``, computed in log space.
+        ``r[n, k] = w_k N(x_n | k) / sum_j w_j N(x_n | j)``, computed in log space; each
+        row depends on its own point only.
     log_likelihood : float
         Total log-likelihood ``sum_n log sum_k w_k N(x_n | k)`` of ``params``.
     """
     params = _as_params(params)
     X = _check_X(X)
-    log_dens = component_log_densities(X, params).T
+    return _e_step(X, params, _Scaling.from_params(params))
+
+
+def _e_step(X, params, scaling):
+    """Responsibilities (N, K), log p(x_n) (N,) and their sum, in a given scaling."""
+    log_dens = _component_log_densities(X, params, scaling).T
     with np.errstate(divide="ignore"):
         log_dens += np.log(params.weights)[:, None]
     log_norm, resp = _logsumexp_k(log_dens)
     return resp.T.copy(), float(log_norm.sum())
+
+
+def _score_samples(X, params, scaling):
+    """log p(x_n) for each point, (N,), in a given scaling."""
+    log_dens = _component_log_densities(X, params, scaling).T
+    with np.errstate(divide="ignore"):
+        log_dens += np.log(params.weights)[:, None]
+    return _logsumexp_k(log_dens)[0]
 
 
 def log_likelihood(X, params):
@@ -532,7 +656,9 @@ def m_step(X, responsibilities, covariance_type="full", reg_covar=0.0, fixed=(),
     if fixed and previous is None:
         raise ParameterError("Holding parameters fixed needs the previous parameters.")
     _check_reg_covar(reg_covar)
-    scaling = _Scaling.fit(X)
+    if covariance_type not in COVARIANCE_TYPES:
+        raise ParameterError(_covariance_type_message(covariance_type))
+    scaling = _Scaling.fit(X, covariance_type)
     Xs = scaling.data(X)
     prev_std = scaling.to_std(_as_params(previous)) if previous is not None else None
     k = resp.shape[1]
@@ -552,6 +678,7 @@ def m_step(X, responsibilities, covariance_type="full", reg_covar=0.0, fixed=(),
         reg_covar / scaling.scale**2,
         fixed,
         prev_std,
+        scaling,
     )
     new = scaling.to_data(new_std)
     if fixed:
@@ -584,18 +711,24 @@ def _stats_to_data(stats, scaling):
     return SufficientStatistics(
         stats.resp_sums,
         stats.weighted_sums * s + stats.resp_sums[:, None] * scaling.shift,
-        stats.weighted_scatter * s**2,
+        stats.weighted_scatter * np.outer(s, s),
         stats.n_samples,
     )
 
 
-def _m_step_from_sums(nk_raw, s1, s2, center, n, covariance_type, reg_std, fixed, prev):
+def _m_step_from_sums(
+    nk_raw, s1, s2, center, n, covariance_type, reg_std, fixed, prev, scaling=None
+):
     """The M-step in standardised units from the accumulated sums.
 
     ``s2`` is the weighted scatter around ``center`` (the previous means): accumulating
     around a point close to the new mean keeps the centred covariance update accurate.
+    ``reg_std`` is ``reg_covar`` in standardised units, one value per column (D,), and
+    ``scaling`` (the data's :class:`_Scaling`) tells how finely the data are resolved,
+    which sets the variance floor.
     """
     k, d = s1.shape
+    reg_std = np.broadcast_to(np.asarray(reg_std, dtype=float), (d,))
     notes = []
     nk = nk_raw + _NK_FLOOR
     if "weights" in fixed:
@@ -630,17 +763,14 @@ def _m_step_from_sums(nk_raw, s1, s2, center, n, covariance_type, reg_std, fixed
     if "covariances" in fixed:
         covariances = prev.covariances.copy()
     else:
-        cov_full = scatter / nk[:, None, None]
+        # Each component's own spread first (reg_covar is added after the guard has
+        # looked at it, so that "collapsed" describes the data, not the regularisation).
         if covariance_type == "tied":
-            covariances = scatter.sum(axis=0) / nk.sum() + reg_std * np.eye(d)
-        elif covariance_type == "full":
-            covariances = cov_full + reg_std * np.eye(d)[None]
-        elif covariance_type == "diag":
-            covariances = np.diagonal(cov_full, axis1=1, axis2=2) + reg_std
+            raw = scatter.sum(axis=0) / nk.sum()
         else:
-            covariances = np.diagonal(cov_full, axis1=1, axis2=2).mean(axis=1) + reg_std
+            raw = scatter / nk[:, None, None]
         covariances, collapse_notes = _guard_covariances(
-            covariances, covariance_type, k, d, cov_full, reg_std, nk_raw
+            raw, covariance_type, reg_std, nk_raw, means, scaling
         )
         notes.extend(collapse_notes)
     params = GMMParams(weights, means, covariances, covariance_type)
@@ -648,30 +778,67 @@ def _m_step_from_sums(nk_raw, s1, s2, center, n, covariance_type, reg_std, fixed
     return params, stats, notes
 
 
-# Floors that keep every covariance positive definite, in standardised units (where the
-# largest column variance of the data is 1). They are scale-aware so that a legitimate small
-# variance (a column in much smaller units than another, or a tight cluster next to a point
-# far away) is never inflated: each variance is floored at an absolute level far below any
-# spread the data can resolve, and a full (or tied) covariance's correlation matrix is kept
-# at least this far from singular so that its Cholesky factor stays meaningful.
-_VARIANCE_FLOOR = 1e-20
+# Floors that keep every covariance positive definite, in standardised units (where each
+# column's variance in the data is 1). The floor of component k in column j is relative to
+# where the component sits, (_FLOOR_SD * eps * (|mu_kj| + offset_j + _FLOOR_PLACE))^2: a
+# standard deviation far above the rounding error of its mean (so that a collapsed
+# component's mean moving by a rounding error cannot lower the likelihood), yet far below
+# the spread of any cluster the data can resolve, so that a tight cluster next to a point
+# far away, or a column in much smaller units than another, keeps its own variance.
+# _TINY_VARIANCE keeps every variance a normal double once converted back to the data's
+# units. A full (or tied) covariance's correlation matrix is kept at least
+# _CORRELATION_FLOOR away from singular so that its Cholesky factor stays meaningful.
+_FLOOR_SD = 1e5
+_FLOOR_PLACE = 1e-4
+_TINY_VARIANCE = 1e-280
 _CORRELATION_FLOOR = 1e-12
-# A component whose own variance (without reg_covar) is below this, and below reg_covar, in
-# some direction counts as collapsed.
+# A component counts as collapsed when it needed the floor, or when its own variance
+# (without reg_covar) is below _COLLAPSED_VARIANCE of the column's spread and below
+# reg_covar in some direction (reg_covar then decides its size).
 _COLLAPSED_VARIANCE = 1e-10
 
 
-def _guard_covariances(covariances, covariance_type, k, d, cov_full, reg_std, nk_raw):
-    """Keep covariances positive definite; explain any component that collapsed."""
+def _variance_floor(means, scaling):
+    """Smallest variance of each component per column, (K, D), in standardised units."""
+    eps = np.finfo(float).eps
+    place = np.abs(means) + scaling.offset + _FLOOR_PLACE
+    return np.maximum((_FLOOR_SD * eps * place) ** 2, _TINY_VARIANCE / scaling.scale**2)
+
+
+def _guard_covariances(raw, covariance_type, reg_std, nk_raw, means, scaling):
+    """Add reg_covar to each component's own covariance ``raw`` (K, D, D; (D, D) if
+    tied), keep it positive definite, and explain any component that collapsed.
+
+    Returns the covariances shaped for ``covariance_type`` and the notes.
+    """
     notes = []
-    per_matrix = covariance_type in ("full", "tied") and d > 1
-    mats = full_covariances(covariances, covariance_type, k, d)
+    k, d = means.shape
+    if scaling is None:  # unit data: values of order 1 around the origin
+        scaling = _Scaling(np.zeros(d), np.ones(d))
+    floor = _variance_floor(means, scaling)
     if covariance_type == "tied":
-        mats = mats[:1]
+        mats = raw[None]
+        floor = floor.max(axis=0, keepdims=True)
+    elif covariance_type == "full":
+        mats = raw
+    elif covariance_type == "diag":
+        mats = np.diagonal(raw, axis1=1, axis2=2)[:, :, None] * np.eye(d)
+    else:  # spherical: the mean variance, the same in every direction
+        mats = np.diagonal(raw, axis1=1, axis2=2).mean(axis=1)[:, None, None] * np.eye(d)
+        floor = np.broadcast_to(floor.max(axis=1, keepdims=True), (k, d))
+    per_matrix = covariance_type in ("full", "tied") and d > 1
+    # Smallest variance of each component's own spread, in any direction, relative to the
+    # regularisation of that direction (per column, so compared on the correlation scale).
+    raw_var = np.diagonal(mats, axis1=1, axis2=2)
+    if per_matrix:
+        inv_reg = 1.0 / np.sqrt(np.maximum(reg_std, _TINY_VARIANCE))
+        rel = np.linalg.eigvalsh(mats * inv_reg[:, None] * inv_reg[None, :])[:, 0]
+    else:
+        rel = (raw_var / np.maximum(reg_std, _TINY_VARIANCE)).min(axis=1)
+    raw_min = np.linalg.eigvalsh(mats)[:, 0] if per_matrix else raw_var.min(axis=1)
+    mats = mats + reg_std * np.eye(d)
     var = np.diagonal(mats, axis1=1, axis2=2)
-    # Smallest variance of each component's own spread (reg_covar taken off), per direction.
-    raw_min = (np.linalg.eigvalsh(mats)[:, 0] if per_matrix else var.min(axis=1)) - reg_std
-    bump = np.maximum(_VARIANCE_FLOOR - var, 0.0)
+    bump = np.maximum(floor - var, 0.0)
     if per_matrix:
         var_b = var + bump
         inv_sd = 1.0 / np.sqrt(var_b)
@@ -684,37 +851,39 @@ def _guard_covariances(covariances, covariance_type, k, d, cov_full, reg_std, nk
         delta = np.maximum(_CORRELATION_FLOOR - lam_min, 0.0)
         delta = np.where(delta > 0, delta + _CORRELATION_FLOOR * (1.0 + delta), 0.0)
         bump = bump + delta[:, None] * var_b
-        # The absolute floor also holds for every eigenvalue, not only the diagonal: a
-        # component on a single point must not get a variance (in some direction) below
-        # the rounding error of its own mean. With S = diag(sqrt(var_b)) and C the
-        # correlation matrix, S C S >= floor * I exactly when C - floor * S^-2 >= 0; that
-        # matrix is of order 1, so its eigenvalues are accurate even when the variances
-        # range from huge to tiny (those of S C S would not be).
+        # The floor also holds for every eigenvalue, not only the diagonal: a component on
+        # a single point must not get a variance (in some direction) below the rounding
+        # error of its own mean. With S = diag(sqrt(var_b)), C the correlation matrix and
+        # F = diag(floor), S C S >= F exactly when C - S^-1 F S^-1 >= 0; that matrix is of
+        # order 1, so its eigenvalues are accurate even when the variances range from huge
+        # to tiny (those of S C S would not be).
         slack = np.linalg.eigvalsh(
-            corr + (delta[:, None] - _VARIANCE_FLOOR / var_b)[:, :, None] * np.eye(d)
+            corr + (delta[:, None] - floor / var_b)[:, :, None] * np.eye(d)
         )[:, 0]
         bump = bump + np.maximum(-slack, 0.0)[:, None] * var_b
     floored = np.any(bump > 0, axis=1)
-    if floored.any():
-        if covariance_type == "spherical":
-            covariances = covariances + bump[:, 0]
-        elif covariance_type == "diag":
-            covariances = covariances + bump
-        elif covariance_type == "full":
-            covariances = covariances + bump[:, :, None] * np.eye(d)
-        else:
-            covariances = covariances + np.diag(bump[0])
+    mats = mats + bump[:, :, None] * np.eye(d)
+    if covariance_type == "tied":
+        covariances = mats[0]
+    elif covariance_type == "full":
+        covariances = mats
+    elif covariance_type == "diag":
+        covariances = np.diagonal(mats, axis1=1, axis2=2).copy()
+    else:
+        covariances = mats[:, 0, 0].copy()
+    # Collapsed: see _COLLAPSED_VARIANCE.
+    collapsed = floored | ((raw_min < _COLLAPSED_VARIANCE) & (rel < 1.0))
     if covariance_type != "tied":
         for j in range(k):
             if nk_raw[j] < _EMPTY_MASS:
                 continue  # an empty component has its own note
-            if floored[j] or raw_min[j] < min(_COLLAPSED_VARIANCE, reg_std):
+            if collapsed[j]:
                 notes.append(
                     f"Component {j + 1} has collapsed onto a single point or line "
                     "(its variance is almost zero, so its likelihood can grow without "
                     "bound); increase reg_covar, use fewer components or try another start."
                 )
-    elif floored[0] or raw_min[0] < min(_COLLAPSED_VARIANCE, reg_std):
+    elif collapsed[0]:
         notes.append(
             "The shared (tied) covariance has collapsed to almost zero; "
             "increase reg_covar or check that the data have some spread."
@@ -860,8 +1029,10 @@ def sample_mixture(weights, means, covariances, n_samples, random_state=None):
     if cov.shape != (k, d, d):
         cov = full_covariances(cov, "spherical" if cov.shape == (k,) else "full", k, d)
     weights = _check_weights(weights, k)
-    if int(n_samples) < 0:
-        raise ParameterError("The number of samples must be zero or more.")
+    if not _is_whole(n_samples) or n_samples < 0:
+        raise ParameterError(
+            f"The number of samples must be a whole number of at least 0; got {n_samples!r}."
+        )
     rng = np.random.default_rng(random_state)
     labels = rng.choice(k, size=int(n_samples), p=weights)
     chol = np.linalg.cholesky(cov)
@@ -1003,12 +1174,17 @@ class GaussianMixtureEM:
     """Gaussian mixture fitted by EM, with scikit-learn's conventions and a half-step
     history.
 
+    A drop-in for scikit-learn code: ``get_params``/``set_params`` follow scikit-learn's
+    semantics, so ``sklearn.base.clone``, ``GridSearchCV`` and ``Pipeline`` work (gmm_viz
+    itself never imports scikit-learn).
+
     Parameters
     ----------
     n_components : int
     covariance_type : {"full", "diag", "spherical", "tied"}
     tol : float
         Stop when the mean per-sample log-likelihood changes by less than ``tol``.
+        ``tol=0`` runs exactly ``max_iter`` iterations (and then gives no warning).
     reg_covar : float
         Added to the covariance diagonals after each M-step, in the data's units.
     max_iter : int
@@ -1017,22 +1193,40 @@ class GaussianMixtureEM:
     init_params : {"kmeans", "k-means++", "random_from_data", "random"}
         How to start the parameters that are not given explicitly.
     weights_init, means_init, covariances_init : array-like, optional
-        Explicit starting values (``covariances_init`` shaped like ``covariances_``).
+        Explicit starting values: weights (K,), means (K, D) (or (K,) in 1-D), covariances
+        shaped like ``covariances_`` (in 1-D, K variances for any per-component type).
     fixed : iterable of {"weights", "means", "covariances"}
         Parameters held at their initial values. ``fixed=("weights", "covariances")`` with
         variances 1 and weights 1/K is the "means only" model.
+    warm_start : bool
+        If True, a second ``fit`` starts from the solution of the first (``n_init`` is then
+        ignored) and ``history_`` continues where it stopped: "ten more iterations". When
+        K, D or the covariance type changed in between, the fit starts afresh.
     random_state : int, numpy Generator or None
 
     Attributes
     ----------
     weights_, means_, covariances_ : fitted parameters
+        In the input's floating-point type: float32 data give float32 parameters, as in
+        scikit-learn. The arithmetic itself always runs in float64 (the history is float64).
+    precisions_, precisions_cholesky_ : ndarray
+        Inverses of the covariances and their Cholesky factors, in scikit-learn's shapes
+        (computed from ``covariances_``).
     converged_ : bool
     n_iter_ : int
+        Iterations of the last ``fit`` call.
     lower_bounds_ : list of float
-        Mean per-sample log-likelihood of the parameters entering each iteration's E-step.
+        Mean per-sample log-likelihood of the parameters entering each iteration's E-step
+        (the whole history with ``warm_start``).
     lower_bound_ : float
         The last entry of ``lower_bounds_``.
+    n_features_in_ : int
     history_ : EMHistory
+
+    Warns
+    -----
+    ConvergenceWarning
+        When ``fit`` stops at ``max_iter`` (with ``tol > 0``) before converging.
     """
 
     def __init__(
@@ -1049,6 +1243,7 @@ class GaussianMixtureEM:
         means_init=None,
         covariances_init=None,
         fixed=(),
+        warm_start=False,
         random_state=None,
     ):
         self.n_components = n_components
@@ -1062,61 +1257,117 @@ class GaussianMixtureEM:
         self.means_init = means_init
         self.covariances_init = covariances_init
         self.fixed = fixed
+        self.warm_start = warm_start
         self.random_state = random_state
+
+    # -- scikit-learn's estimator protocol ---------------------------------------------
+
+    @classmethod
+    def _get_param_names(cls):
+        signature = inspect.signature(cls.__init__)
+        return sorted(p.name for p in signature.parameters.values() if p.name != "self")
+
+    def get_params(self, deep=True):
+        """The constructor's parameters as a dict (``deep`` is accepted for scikit-learn;
+        no parameter is itself an estimator)."""
+        return {name: getattr(self, name) for name in self._get_param_names()}
+
+    def set_params(self, **params):
+        """Set constructor parameters by name; returns the estimator."""
+        valid = self._get_param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ParameterError(
+                    f"GaussianMixtureEM has no parameter {name!r}; use one of {', '.join(valid)}."
+                )
+            setattr(self, name, value)
+        return self
+
+    def __sklearn_tags__(self):
+        # Only scikit-learn calls this (so it is importable then); gmm_viz never imports it.
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type="density_estimator", target_tags=TargetTags(required=False))
+
+    def __repr__(self):
+        defaults = inspect.signature(type(self).__init__).parameters
+        shown = []
+        for name, value in self.get_params().items():
+            default = defaults[name].default
+            same = value is default or (
+                type(value) is type(default) and not hasattr(value, "__len__") and value == default
+            )
+            if not same and not (name == "fixed" and not value):
+                shown.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
 
     # -- validation ---------------------------------------------------------------------
 
     def _check_parameters(self, X):
         k = self.n_components
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        if not _is_whole(k) or k < 1:
             raise ParameterError(
                 f"The number of components must be a whole number of at least 1; got {k!r}."
             )
         n = X.shape[0]
-        n_distinct = np.unique(X, axis=0).shape[0]
-        if k > n_distinct:
+        n_distinct = _distinct_rows_below(X, k)
+        if n_distinct is not None:
             raise DataError(
                 f"There are {n_distinct} distinct points but {k} components were asked for; "
                 f"use at most {n_distinct} components or add data."
             )
         if self.covariance_type not in COVARIANCE_TYPES:
             raise ParameterError(_covariance_type_message(self.covariance_type))
-        if not (isinstance(self.tol, (int, float)) and self.tol >= 0):
-            raise ParameterError(f"tol must be a non-negative number; got {self.tol!r}.")
+        tol = self.tol
+        if isinstance(tol, bool) or not isinstance(tol, (int, float, np.number)) or tol < 0:
+            raise ParameterError(f"tol must be a non-negative number; got {tol!r}.")
         _check_reg_covar(self.reg_covar)
-        if not isinstance(self.max_iter, (int, np.integer)) or self.max_iter < 0:
+        if not _is_whole(self.max_iter) or self.max_iter < 0:
             raise ParameterError(
                 f"max_iter must be a whole number of at least 0; got {self.max_iter!r}."
             )
-        if not isinstance(self.n_init, (int, np.integer)) or self.n_init < 1:
-            raise ParameterError(f"n_init must be at least 1; got {self.n_init!r}.")
+        if not _is_whole(self.n_init) or self.n_init < 1:
+            raise ParameterError(
+                f"n_init must be a whole number of at least 1; got {self.n_init!r}."
+            )
         if self.init_params not in INIT_METHODS:
             raise ParameterError(
                 f"Unknown initialisation {self.init_params!r}; "
                 f"use one of {', '.join(INIT_METHODS)}."
             )
         rs = self.random_state
-        valid_seed = isinstance(rs, (int, np.integer)) and not isinstance(rs, bool) and rs >= 0
-        if not (rs is None or valid_seed or isinstance(rs, np.random.Generator)):
+        if not (rs is None or (_is_whole(rs) and rs >= 0) or isinstance(rs, np.random.Generator)):
             raise ParameterError(
                 f"random_state must be None, a whole number of at least 0 or a numpy "
                 f"Generator; got {rs!r}."
             )
         return n, _check_fixed(self.fixed)
 
+    def _given_initial_values(self, d):
+        """The explicit initial values, checked, exactly as given (data units)."""
+        k = self.n_components
+        values = {}
+        if self.weights_init is not None:
+            values["weights"] = _check_weights(self.weights_init, k)
+        if self.means_init is not None:
+            values["means"] = _check_means(self.means_init, k, d, "initial means (means_init)")
+        if self.covariances_init is not None:
+            values["covariances"] = _check_covariances(
+                self.covariances_init, self.covariance_type, k, d, "covariances_init"
+            )
+        return values
+
     # -- initialisation -----------------------------------------------------------------
 
-    def _initial_params(self, Xs, scaling, rng):
-        """Starting parameters in standardised units, and notes."""
+    def _initial_params(self, Xs, scaling, rng, given):
+        """Starting parameters in standardised units, and notes; ``given`` holds the
+        explicit initial values (data units), which replace what the method chose."""
         k = self.n_components
         n, d = Xs.shape
         reg_std = self.reg_covar / scaling.scale**2
         method = self.init_params
-        all_given = all(
-            v is not None for v in (self.weights_init, self.means_init, self.covariances_init)
-        )
         centers = None
-        if all_given:
+        if len(given) == len(PARAMETER_NAMES):
             # Nothing to choose: skip the initialisation method and its pass over the data
             # (the placeholders below are all replaced by the given values).
             placeholder = covariances_from_full(
@@ -1153,53 +1404,45 @@ class GaussianMixtureEM:
                 diff = xb.T[None, :, :] - center[:, :, None]
                 s2 += np.matmul(rb.T[:, None, :] * diff, diff.transpose(0, 2, 1))
             params, _, notes = _m_step_from_sums(
-                nk, s1, s2, center, n, self.covariance_type, reg_std, frozenset(), None
+                nk,
+                s1,
+                s2,
+                center,
+                n,
+                self.covariance_type,
+                reg_std,
+                frozenset(),
+                None,
+                scaling,
             )
         if centers is not None:
             # Start the means exactly on the chosen centers (a K-means center, or a point).
-            params = GMMParams(params.weights, centers, params.covariances, params.covariance_type)
-        if self.weights_init is not None:
-            params = GMMParams(
-                _check_weights(self.weights_init, k),
-                params.means,
-                params.covariances,
-                params.covariance_type,
-            )
-        if self.means_init is not None:
-            means = np.asarray(self.means_init, dtype=float).reshape(k, -1)
-            if means.shape != (k, d):
-                raise ParameterError(
-                    f"Expected {k} initial means of dimension {d}; got shape "
-                    f"{np.shape(self.means_init)}."
-                )
-            if not np.all(np.isfinite(means)):
-                raise ParameterError("Every initial mean must be a finite number.")
-            params = GMMParams(
-                params.weights,
-                (means - scaling.shift) / scaling.scale,
-                params.covariances,
-                params.covariance_type,
-            )
-        if self.covariances_init is not None:
-            cov = _check_covariances(self.covariances_init, self.covariance_type, k, d)
-            params = GMMParams(
-                params.weights, params.means, cov / scaling.scale**2, params.covariance_type
-            )
+            params = replace(params, means=centers)
+        if "weights" in given:
+            params = replace(params, weights=given["weights"].copy())
+        if "means" in given:
+            params = replace(params, means=(given["means"] - scaling.shift) / scaling.scale)
+        if "covariances" in given:
+            cov = scaling.covariances_to_std(given["covariances"], self.covariance_type)
+            params = replace(params, covariances=cov)
         return params, tuple(notes)
 
-    def _given_initial_values(self, d):
-        """The explicit initial values, exactly as given (data units)."""
-        k = self.n_components
-        values = {}
-        if self.weights_init is not None:
-            values["weights"] = _check_weights(self.weights_init, k)
-        if self.means_init is not None:
-            values["means"] = np.asarray(self.means_init, dtype=float).reshape(k, d)
-        if self.covariances_init is not None:
-            values["covariances"] = _check_covariances(
-                self.covariances_init, self.covariance_type, k, d
-            )
-        return values
+    def _warm_start_values(self, d):
+        """The last fit's parameters (data units) when ``warm_start`` can continue it."""
+        if not (self.warm_start and hasattr(self, "history_")):
+            return None
+        last = self.history_.params(self.history_.n_steps - 1)
+        if (
+            last.n_components != self.n_components
+            or last.n_features != d
+            or last.covariance_type != self.covariance_type
+        ):
+            return None
+        return {
+            "weights": np.asarray(self.weights_, dtype=float).copy(),
+            "means": np.asarray(self.means_, dtype=float).copy(),
+            "covariances": np.asarray(self.covariances_, dtype=float).copy(),
+        }
 
     # -- fitting ------------------------------------------------------------------------
 
@@ -1217,29 +1460,32 @@ class GaussianMixtureEM:
         Returns
         -------
         self
+
+        Warns
+        -----
+        ConvergenceWarning
+            When ``tol > 0`` and the fit stopped at ``max_iter`` before converging.
         """
+        dtype = _result_dtype(X)
         X = _check_X(X)
         n, fixed = self._check_parameters(X)
-        scaling = _Scaling.fit(X)
-        if scaling.clamped:
-            spread = float(np.max(np.std(X / np.max(np.abs(X)), axis=0)) * np.max(np.abs(X)))
-            raise DataError(
-                f"The data's spread (standard deviation {spread:.3g}) is too "
-                f"{'small' if spread < _MIN_SCALE else 'large'} to fit in double precision; "
-                f"rescale the data to a spread between {_MIN_SCALE:.0e} and {_MAX_SCALE:.0e} "
-                "(for example to standard units)."
-            )
+        d = X.shape[1]
+        scaling = _Scaling.fit(X, self.covariance_type)
         Xs = scaling.data(X)
         rng = np.random.default_rng(self.random_state)
+        warm = self._warm_start_values(d)
+        if warm is not None:
+            given, n_init, previous = warm, 1, self.history_
+        else:
+            given, n_init, previous = self._given_initial_values(d), self.n_init, None
         best = None
-        for start in range(self.n_init):
-            init, init_notes = self._initial_params(Xs, scaling, rng)  # validates them too
-            given = self._given_initial_values(X.shape[1])
+        for start in range(n_init):
+            init, init_notes = self._initial_params(Xs, scaling, rng, given)
             on_iteration = None
             if progress is not None:
 
                 def on_iteration(it, start=start):
-                    progress((start + it / max(self.max_iter, 1)) / self.n_init)
+                    progress((start + it / max(self.max_iter, 1)) / n_init)
 
             run = _run_em(
                 Xs,
@@ -1252,35 +1498,82 @@ class GaussianMixtureEM:
                 self.max_iter,
                 on_iteration,
                 given,
+                previous,
             )
-            run.history.init_notes = init_notes
+            if previous is None:
+                run.history.init_notes = init_notes
             if best is None or run.final_mean_ll > best.final_mean_ll:
                 best = run
         if progress is not None:
             progress(1.0)
-        final = best.history.params(best.history.n_steps - 1)
-        self.weights_ = final.weights
-        self.means_ = final.means
-        self.covariances_ = final.covariances
-        self.converged_ = best.history.converged
-        self.n_iter_ = best.history.n_iter
-        self.lower_bounds_ = [float(e.mean_log_likelihood) for e in best.history.e_steps]
+        history = best.history
+        final = history.params(history.n_steps - 1)
+        self.weights_ = final.weights.astype(dtype)
+        self.means_ = final.means.astype(dtype)
+        self.covariances_ = final.covariances.astype(dtype)
+        self.converged_ = history.converged
+        self.n_iter_ = best.n_iter
+        self.lower_bounds_ = [float(e.mean_log_likelihood) for e in history.e_steps]
         self.lower_bound_ = self.lower_bounds_[-1] if self.lower_bounds_ else best.final_mean_ll
-        self.history_ = best.history
-        self.n_features_in_ = X.shape[1]
+        self.history_ = history
+        self.n_features_in_ = d
+        self._scaling = scaling
+        if not history.converged and self.tol > 0 and self.max_iter > 0:
+            warnings.warn(
+                f"EM stopped after max_iter = {self.max_iter} iterations before the mean "
+                f"log-likelihood changed by less than tol = {self.tol:g}; raise max_iter, "
+                "raise tol, or fit again with warm_start=True to continue.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         return self
+
+    def fit_predict(self, X, y=None):
+        """Fit, then return the most responsible component of each point."""
+        return self.fit(X).predict(X)
 
     # -- using the fit ------------------------------------------------------------------
 
     @property
     def params_(self):
-        """The fitted parameters as :class:`GMMParams`."""
+        """The fitted parameters as :class:`GMMParams` (float64)."""
         self._check_fitted()
-        return GMMParams(self.weights_, self.means_, self.covariances_, self.covariance_type)
+        return GMMParams(
+            np.asarray(self.weights_, dtype=float),
+            np.asarray(self.means_, dtype=float),
+            np.asarray(self.covariances_, dtype=float),
+            self.covariance_type,
+        )
+
+    @property
+    def precisions_cholesky_(self):
+        """Cholesky factors of the precisions, as scikit-learn defines them: P = U U^T
+        with U upper-triangular ((K, D, D) full, (D, D) tied), or 1 / sqrt(variance)."""
+        self._check_fitted()
+        cov = np.asarray(self.covariances_, dtype=float)
+        dtype = np.asarray(self.covariances_).dtype
+        if self.covariance_type in ("diag", "spherical"):
+            return (1.0 / np.sqrt(cov)).astype(dtype)
+        mats = cov[None] if self.covariance_type == "tied" else cov
+        chol = np.linalg.cholesky(mats)
+        eye = np.broadcast_to(np.eye(mats.shape[-1]), mats.shape)
+        out = np.linalg.solve(chol, eye).transpose(0, 2, 1)
+        return (out[0] if self.covariance_type == "tied" else out).astype(dtype)
+
+    @property
+    def precisions_(self):
+        """Inverses of the covariances (scikit-learn's shapes), from ``covariances_``."""
+        u = np.asarray(self.precisions_cholesky_, dtype=float)
+        dtype = np.asarray(self.covariances_).dtype
+        if self.covariance_type in ("diag", "spherical"):
+            return (u**2).astype(dtype)
+        return np.matmul(u, np.swapaxes(u, -1, -2)).astype(dtype)
 
     def _check_fitted(self):
-        if not hasattr(self, "means_"):
-            raise ParameterError("This model is not fitted yet; call fit(X) first.")
+        if not hasattr(self, "history_"):
+            raise NotFittedError(
+                "This GaussianMixtureEM is not fitted yet; call fit(X) before using it."
+            )
 
     def _check_X_fitted(self, X):
         self._check_fitted()
@@ -1292,10 +1585,15 @@ class GaussianMixtureEM:
             )
         return X
 
+    def _units(self):
+        # The fit's own units, so that a point's score never depends on the other points
+        # passed with it (a model put together by hand falls back to its parameters').
+        return getattr(self, "_scaling", None) or _Scaling.from_params(self.params_)
+
     def predict_proba(self, X):
         """Responsibilities (N, K) of the fitted components for each point."""
         X = self._check_X_fitted(X)
-        return e_step(X, self.params_)[0]
+        return _e_step(X, self.params_, self._units())[0]
 
     def predict(self, X):
         """The most responsible component of each point."""
@@ -1304,10 +1602,7 @@ class GaussianMixtureEM:
     def score_samples(self, X):
         """log p(x_n) under the fitted mixture, one value per point."""
         X = self._check_X_fitted(X)
-        log_dens = component_log_densities(X, self.params_)
-        with np.errstate(divide="ignore"):
-            log_dens = log_dens + np.log(self.weights_)[None, :]
-        return _logsumexp_k(log_dens.T.copy())[0]
+        return _score_samples(X, self.params_, self._units())
 
     def score(self, X, y=None):
         """Mean per-sample log-likelihood of X."""
@@ -1348,10 +1643,39 @@ class GaussianMixtureEM:
         )
 
 
+def _is_whole(value):
+    """A Python or numpy integer (not a bool, not a float)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _result_dtype(X):
+    """float32 input gives float32 fitted parameters (as in scikit-learn); else float64."""
+    dtype = getattr(X, "dtype", None)
+    return np.float32 if dtype == np.float32 else np.float64
+
+
+def _distinct_rows_below(X, k):
+    """None if X has at least k distinct rows, else their number.
+
+    Looks at a growing prefix of the rows, so that the usual case (many more distinct
+    points than components) costs a sort of a few times k rows, not of all N.
+    """
+    n = X.shape[0]
+    m = min(n, max(4 * k, 256))
+    while True:
+        count = np.unique(X[:m], axis=0).shape[0]
+        if count >= k:
+            return None
+        if m == n:
+            return count
+        m = min(n, 8 * m)
+
+
 @dataclass
 class _Run:
     history: EMHistory
     final_mean_ll: float
+    n_iter: int
 
 
 def _run_em(
@@ -1365,6 +1689,7 @@ def _run_em(
     max_iter,
     on_iteration=None,
     given=None,
+    previous=None,
 ):
     """The EM loop on standardised data, blocked over N, component-major.
 
@@ -1374,7 +1699,8 @@ def _run_em(
 
     ``given`` holds explicitly given initial values in the data's units: the records show
     them exactly (converting back from standardised units may change a last digit) at the
-    start, and at every step for the parameters held fixed.
+    start, and at every step for the parameters held fixed. ``previous``, an
+    :class:`EMHistory`, is continued (warm start) instead of starting a new one.
     """
     n, d = Xs.shape
     k = init_std.n_components
@@ -1384,7 +1710,7 @@ def _run_em(
     Xa[0] = 1.0
     Xa[1:] = Xs.T
     Xt = Xa[1:]
-    log_scale = d * np.log(scaling.scale)
+    log_scale = scaling.log_det
     block = min(n, max(1, _BLOCK // k))
     # Buffers reused by every block of every pass: a few K x block arrays that stay in cache.
     lw = np.empty((k, block))
@@ -1444,16 +1770,21 @@ def _run_em(
     current = init_std
     total, nk, s1, s2 = e_pass(current)
     ll = total - n * log_scale
-    history = EMHistory(initial=to_data(current, given), initial_log_likelihood=ll)
-    prev_mean = -np.inf
+    if previous is None:
+        history = EMHistory(initial=to_data(current, given), initial_log_likelihood=ll)
+        prev_mean, done = -np.inf, 0
+    else:
+        history = previous
+        done = previous.n_iter
+        prev_mean = previous.e_steps[-1].mean_log_likelihood if done else -np.inf
     converged = False
-    for it in range(1, max_iter + 1):
+    for it in range(done + 1, done + max_iter + 1):
         if on_iteration is not None:
-            on_iteration(it)
-        exact = given if it == 1 else held  # the first E-step shows the start
+            on_iteration(it - done)
+        exact = given if it == done + 1 else held  # the first E-step shows the start
         history.e_steps.append(EStepRecord(it, to_data(current, exact), ll, ll / n))
         new, stats, notes = _m_step_from_sums(
-            nk, s1, s2, current.means, n, covariance_type, reg_std, fixed, current
+            nk, s1, s2, current.means, n, covariance_type, reg_std, fixed, current, scaling
         )
         total, nk, s1, s2 = e_pass(new)
         new_ll = total - n * log_scale
@@ -1474,4 +1805,4 @@ def _run_em(
             converged = True
             break
     history.converged = converged
-    return _Run(history, ll / n)
+    return _Run(history, ll / n, history.n_iter - done)

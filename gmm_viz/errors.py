@@ -16,3 +16,16 @@ class DataError(GMMVizError):
 
 class ParameterError(GMMVizError):
     """An option or an initial parameter is invalid (K < 1, negative variance, ...)."""
+
+
+class NotFittedError(GMMVizError, AttributeError):
+    """A fitted attribute or method was used before ``fit``.
+
+    Both a ``ValueError`` and an ``AttributeError``, as scikit-learn's ``NotFittedError``
+    is, so code written for either catches it (and ``hasattr(model, "means_")`` is False).
+    """
+
+
+class ConvergenceWarning(UserWarning):
+    """EM stopped at ``max_iter`` before the log-likelihood settled (as scikit-learn's
+    ``ConvergenceWarning``, a ``UserWarning``)."""

@@ -24,7 +24,7 @@ from gmm_viz.em import (
     make_params,
     sample_mixture,
 )
-from gmm_viz.errors import DataError, GMMVizError, ParameterError
+from gmm_viz.errors import DataError, GMMVizError, NotFittedError, ParameterError
 
 ignore_sklearn_convergence = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning"
@@ -656,10 +656,45 @@ def test_far_away_point_does_not_distort_the_other_components():
     ours = GaussianMixtureEM(2, means_init=start, tol=0, max_iter=20, random_state=0).fit(Z)
     theirs = GaussianMixture(2, means_init=start, tol=0, max_iter=20, random_state=0).fit(Z)
     # scikit-learn works in raw units next to 1e8, so agreement is to ~1e-8 relative.
-    np.testing.assert_allclose(ours.covariances_, theirs.covariances_, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(ours.covariances_[0], theirs.covariances_[0], rtol=1e-6)
     np.testing.assert_allclose(ours.means_, theirs.means_, rtol=1e-6, atol=1e-6)
     notes = ours.history_.notes()
     assert notes and all("Component 2" in note for note in notes)  # only the lone point
+    # The lone point's variance is its rounding noise plus reg_covar in scikit-learn; here
+    # it is held at the floor, a standard deviation of 1e5 rounding errors of its place
+    # (2e-3 at 1e8), so that a collapsed component never lowers the likelihood.
+    lone = np.diagonal(ours.covariances_[1])
+    assert np.all(lone >= 1e-6) and np.all(lone < (1e-10 * 1e8) ** 2)
+
+
+def test_far_away_point_does_not_inflate_the_cluster_in_1d():
+    """Regression (issue 7): 200 standard normal points and one point at 1e12 gave both
+    components a variance of 49.5 (the floor was relative to the whole data's spread) and
+    called both collapsed; scikit-learn gives the cluster about 0.99."""
+    rng = np.random.default_rng(1)
+    X = np.r_[rng.normal(0, 1, 200), [1e12]][:, None]
+    ours = GaussianMixtureEM(2, random_state=0).fit(X)
+    theirs = GaussianMixture(2, random_state=0).fit(X)
+    cluster = int(np.argmin(np.abs(ours.means_[:, 0])))
+    assert ours.covariances_[cluster, 0, 0] == pytest.approx(np.var(X[:200]) + 1e-6, rel=1e-9)
+    assert ours.covariances_[cluster, 0, 0] == pytest.approx(
+        theirs.covariances_[cluster, 0, 0], rel=1e-6
+    )
+    notes = ours.history_.notes()
+    assert notes and all(f"Component {2 - cluster}" in note for note in notes)
+
+
+def test_narrow_column_beside_a_wide_one_keeps_its_variance():
+    """Regression (issue 7): columns normal(5e8, 1e8) and normal(0.5, 1e-3) gave the second
+    a variance of 1.0e-4 instead of 1.9e-6 (one common scale for all columns) and were
+    called collapsed."""
+    rng = np.random.default_rng(1)
+    X = np.c_[rng.normal(5e8, 1e8, 400), rng.normal(0.5, 1e-3, 400)]
+    for covariance_type in ("full", "diag", "tied"):
+        ours = GaussianMixtureEM(1, covariance_type=covariance_type).fit(X)
+        variances = np.diagonal(ours.params_.full_covariances()[0])
+        np.testing.assert_allclose(variances, np.var(X, axis=0) + 1e-6, rtol=1e-9)
+        assert ours.history_.notes() == []
 
 
 @ignore_sklearn_convergence
@@ -839,7 +874,10 @@ def test_identical_values_of_any_magnitude_can_be_fitted():
         X = np.full((3, 2), value)
         model = GaussianMixtureEM(1).fit(X)
         np.testing.assert_array_equal(model.means_, X[:1])
-        np.testing.assert_allclose(model.covariances_[0], 1e-6 * np.eye(2), rtol=1e-12)
+        # reg_covar, unless that is below what values this large can resolve: then the
+        # floor, a standard deviation far below the value itself.
+        expected = max(1e-6, (1e5 * np.finfo(float).eps * value) ** 2)
+        np.testing.assert_allclose(model.covariances_[0], expected * np.eye(2), rtol=1e-3)
         model = GaussianMixtureEM(1, reg_covar=0.0).fit(X)
         assert_history_finite(model.history_)
 
@@ -933,7 +971,7 @@ def test_invalid_data_raise_data_errors(X, k, pattern):
 
 
 def test_errors_of_the_fitted_model_and_pure_functions():
-    with pytest.raises(ParameterError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         GaussianMixtureEM(2).predict(X_VALID)
     model = GaussianMixtureEM(2, random_state=0).fit(X_VALID)
     with pytest.raises(DataError, match="2 column"):
@@ -989,7 +1027,7 @@ def test_sample_mixture_in_1d():
     assert pts.shape == (4000, 1)
     assert np.mean(labels == 1) == pytest.approx(0.75, abs=0.03)
     assert np.std(pts[labels == 1]) == pytest.approx(2.0, rel=0.1)
-    with pytest.raises(ParameterError, match="zero or more"):
+    with pytest.raises(ParameterError, match="whole number of at least 0"):
         sample_mixture([1.0], [0.0], [1.0], -1)
 
 
