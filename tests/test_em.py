@@ -676,7 +676,9 @@ def test_far_away_point_does_not_inflate_the_cluster_in_1d():
     ours = GaussianMixtureEM(2, random_state=0).fit(X)
     theirs = GaussianMixture(2, random_state=0).fit(X)
     cluster = int(np.argmin(np.abs(ours.means_[:, 0])))
-    assert ours.covariances_[cluster, 0, 0] == pytest.approx(np.var(X[:200]) + 1e-6, rel=1e-9)
+    # Standardising next to 1e12 costs the cluster's values about 1e-6 each (eps x the
+    # shift), so agreement is to ~1e-8 relative, as scikit-learn's own.
+    assert ours.covariances_[cluster, 0, 0] == pytest.approx(np.var(X[:200]) + 1e-6, rel=1e-7)
     assert ours.covariances_[cluster, 0, 0] == pytest.approx(
         theirs.covariances_[cluster, 0, 0], rel=1e-6
     )
