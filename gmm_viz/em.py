@@ -1382,13 +1382,18 @@ class GaussianMixtureEM:
                 resp = rng.uniform(size=(n, k))
                 resp /= resp.sum(axis=1, keepdims=True)
             else:
+                # K-means measures distances in the data's own geometry (as scikit-learn
+                # does), not in per-column standard units: one common scale for it.
+                ratio = scaling.scale / scaling.scale.max()
+                Xg = Xs * ratio
                 if method == "kmeans":
-                    centers = kmeans(Xs, k, random_state=rng, max_iter=100).centers
+                    centers = kmeans(Xg, k, random_state=rng, max_iter=100).centers
                 elif method == "k-means++":
-                    centers = _kmeans_plusplus(Xs, k, rng)
+                    centers = _kmeans_plusplus(Xg, k, rng)
                 else:  # random_from_data
-                    centers = Xs[rng.choice(n, size=k, replace=False)].copy()
-                labels = _sq_distances(Xs, centers).argmin(axis=0)
+                    centers = Xg[rng.choice(n, size=k, replace=False)].copy()
+                labels = _sq_distances(Xg, centers).argmin(axis=0)
+                centers = centers / ratio  # exact when all columns share one scale
                 resp = np.zeros((n, k))
                 resp[np.arange(n), labels] = 1.0
             nk = resp.sum(axis=0)

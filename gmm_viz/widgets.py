@@ -11,6 +11,7 @@ previous data, step and picture stay.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass, field, replace
 from html import escape as _html_escape
 
@@ -27,7 +28,7 @@ from gmm_viz.em import (
     GMMParams,
     covariances_from_full,
 )
-from gmm_viz.errors import GMMVizError
+from gmm_viz.errors import ConvergenceWarning, GMMVizError
 
 __all__ = ["EMExplorer", "ExplorerState", "CurrentStep"]
 
@@ -220,7 +221,11 @@ def _fit(dataset, options, progress=None):
         random_state=options.seed,
         **explicit,
     )
-    model.fit(dataset.X, progress=progress)
+    with warnings.catch_warnings():
+        # The step label says "stopped at the iteration limit" beside the picture; the
+        # warning would repeat it in an output area the viewer does not look at.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(dataset.X, progress=progress)
     return model
 
 
