@@ -477,13 +477,13 @@ def render(results, memory, info, date, command):
     return "\n".join(lines)
 
 
-def write_section(path, section):
-    """Put ``section`` into ``path``, replacing an earlier version of it and keeping every
-    other section (other benchmarks append their own)."""
+def write_section(path, section, heading=HEADING):
+    """Put ``section`` (which starts with ``heading``) into ``path``, replacing an earlier
+    version of it and keeping every other section (other benchmarks append their own)."""
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     # The section runs to the next heading or HTML comment (another benchmark's marker).
     pattern = re.compile(
-        rf"^{re.escape(HEADING)}\n.*?(?=^## |^<!-- |\Z)", re.MULTILINE | re.DOTALL
+        rf"^{re.escape(heading)}\n.*?(?=^## |^<!-- |\Z)", re.MULTILINE | re.DOTALL
     )
     if pattern.search(text):
         text = pattern.sub(lambda _: section + "\n", text, count=1)

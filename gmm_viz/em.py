@@ -314,19 +314,29 @@ class _Scaling:
         Raises :class:`DataError` when a column's spread is too small or too large for its
         variance to be a normal double-precision number in the data's units.
         """
-        shift = X.mean(axis=0)
+        return cls.fit_columns(np.ascontiguousarray(X.T), covariance_type)
+
+    @classmethod
+    def fit_columns(cls, Xt, covariance_type="full"):
+        """:meth:`fit` from the data as D x N (rows are columns of the data): reductions
+        along contiguous rows are many times faster than down the columns of an N x D
+        array."""
+        n = Xt.shape[1]
+        shift = Xt.mean(axis=1)
+        lo, hi = Xt.min(axis=1), Xt.max(axis=1)
         # A column of identical values has no spread at all (its rounded mean may differ
         # from the values in the last digit, a spread that would set a meaningless scale).
-        constant = np.all(X == X[:1], axis=0)
-        shift[constant] = X[0, constant]
-        dev = np.max(np.abs(X - shift), axis=0)
+        constant = lo == hi
+        shift[constant] = lo[constant]
+        dev = np.maximum(hi - shift, shift - lo)
         # Scale by the largest absolute deviation first so that the std cannot overflow.
         safe = np.where(dev > 0, dev, 1.0)
-        std = np.sqrt(np.mean(((X - shift) / safe) ** 2, axis=0)) * safe
+        z = (Xt - shift[:, None]) / safe[:, None]
+        std = np.sqrt(np.einsum("ij,ij->i", z, z) / n) * safe
         spread = np.where(constant | ~(std > 0), 0.0, std)
         for j in np.flatnonzero(spread > 0):
             if not _MIN_SCALE <= spread[j] <= _MAX_SCALE:
-                column = f"column {j + 1}'s" if X.shape[1] > 1 else "data's"
+                column = f"column {j + 1}'s" if Xt.shape[0] > 1 else "data's"
                 raise DataError(
                     f"The {column} spread (standard deviation {spread[j]:.3g}) is too "
                     f"{'small' if spread[j] < _MIN_SCALE else 'large'} to fit in double "
@@ -374,6 +384,12 @@ class _Scaling:
 
     def data(self, X):
         return (X - self.shift) / self.scale
+
+    def data_columns(self, Xt, out):
+        """Standardise the data given as D x N into ``out`` (D x N)."""
+        np.subtract(Xt, self.shift[:, None], out=out)
+        out /= self.scale[:, None]
+        return out
 
     def covariances_to_std(self, covariances, covariance_type):
         return _rescale_covariances(covariances, covariance_type, 1.0 / self.scale)
@@ -1475,8 +1491,15 @@ class GaussianMixtureEM:
         X = _check_X(X)
         n, fixed = self._check_parameters(X)
         d = X.shape[1]
-        scaling = _Scaling.fit(X, self.covariance_type)
-        Xs = scaling.data(X)
+        Xt = np.ascontiguousarray(X.T)
+        scaling = _Scaling.fit_columns(Xt, self.covariance_type)
+        # The standardised data as (D + 1) x N with a row of ones on top (see _run_em); the
+        # initialisation reads its N x D view.
+        Xa = np.empty((d + 1, n))
+        Xa[0] = 1.0
+        scaling.data_columns(Xt, Xa[1:])
+        del Xt
+        Xs = Xa[1:].T
         rng = np.random.default_rng(self.random_state)
         warm = self._warm_start_values(d)
         if warm is not None:
@@ -1493,7 +1516,7 @@ class GaussianMixtureEM:
                     progress((start + it / max(self.max_iter, 1)) / n_init)
 
             run = _run_em(
-                Xs,
+                Xa,
                 init,
                 scaling,
                 self.covariance_type,
@@ -1684,7 +1707,7 @@ class _Run:
 
 
 def _run_em(
-    Xs,
+    Xa,
     init_std,
     scaling,
     covariance_type,
@@ -1698,6 +1721,9 @@ def _run_em(
 ):
     """The EM loop on standardised data, blocked over N, component-major.
 
+    ``Xa`` is the standardised data as (D + 1) x N with a row of ones on top: one matrix
+    product per block then gives both N_k and sum_n r_nk x_n.
+
     Each pass over the data does one E-step (log-likelihood of the current parameters,
     responsibilities) and accumulates what the following M-step needs, so a whole
     iteration reads the data once.
@@ -1707,13 +1733,8 @@ def _run_em(
     start, and at every step for the parameters held fixed. ``previous``, an
     :class:`EMHistory`, is continued (warm start) instead of starting a new one.
     """
-    n, d = Xs.shape
+    d, n = Xa.shape[0] - 1, Xa.shape[1]
     k = init_std.n_components
-    # The data as (D + 1) x N with a row of ones on top: one matrix product per block then
-    # gives both N_k and sum_n r_nk x_n.
-    Xa = np.empty((d + 1, n))
-    Xa[0] = 1.0
-    Xa[1:] = Xs.T
     Xt = Xa[1:]
     log_scale = scaling.log_det
     block = min(n, max(1, _BLOCK // k))
