@@ -2,6 +2,7 @@
 notebooks saved executed."""
 
 import re
+import runpy
 from pathlib import Path
 
 import nbformat
@@ -76,3 +77,18 @@ def test_notebooks_are_saved_executed_with_python3(path):
     assert counts == list(range(1, len(code) + 1)), "executed top to bottom in one run"
     assert all(o.output_type != "error" for c in code for o in c.outputs)
     assert nb.cells[0].cell_type == "markdown", "narrative first"
+
+
+def test_readme_python_examples_run_and_say_what_they_print(tmp_path):
+    """The README's "In Python" blocks run as written (as one script), and the values
+    their comments promise are the ones they give."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## In Python", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2
+    script = tmp_path / "readme_in_python.py"
+    script.write_text("\n".join(blocks))
+    namespace = runpy.run_path(str(script))
+    assert namespace["search"].best_params_ == {"n_components": 2}
+    assert namespace["slow"].history_.n_iter == 6
+    assert not hasattr(namespace["fresh"], "means_")
