@@ -16,10 +16,13 @@ Conventions (as in scikit-learn): ``weights`` has shape (K,), ``means`` (K, D) a
 ``spherical`` (K,), ``tied`` (D, D). ``reg_covar`` is added to the diagonal of every
 covariance after each M-step, in the data's own units.
 
-Internally the fit works on standardised data (the column means subtracted, divided by one
-common scale) so that values near 1e150 or a spread of 1e-9 neither overflow nor lose
-digits; one common scale keeps every covariance type's structure, and every number that
-leaves this module is in the data's own units.
+Internally the fit works on standardised data (each column's mean subtracted, divided by
+that column's standard deviation; one common scale for the spherical type, whose single
+variance must mean the same in every column) so that values near 1e150, a spread of 1e-9 or
+columns in units 1e10 apart neither overflow nor lose digits; every number that leaves this
+module is in the data's own units. Scoring new points uses the fit's units (the pure
+functions use units taken from the parameters), so a point's result never depends on the
+other points passed with it.
 """
 
 from __future__ import annotations
