@@ -225,7 +225,7 @@ def memory_child(name, folder, max_iter):
     em_peak = {}
     if name == "ours":
         # Also record the peak inside the EM loop alone (after the fit's set-up).
-        import gmm_viz.em as em
+        import gmm_viz.em.estimator as em  # the module whose fit calls the loop
 
         run_em = em._run_em
 

@@ -1,0 +1,135 @@
+"""The half-step history of one EM run: what a viewer scrubs back and forth.
+
+Half-step 0 is the start, then 1 = E-step 1, 2 = M-step 1, 3 = E-step 2, ... Memory is
+O(iterations x K x D^2): parameters and statistics only; responsibilities are recomputed
+on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gmm_viz.em.params import GMMParams
+from gmm_viz.em.steps import SufficientStatistics, e_step
+from gmm_viz.errors import ParameterError
+
+
+@dataclass(frozen=True)
+class EStepRecord:
+    """An E-step: the parameters entering it and their log-likelihood.
+
+    The responsibilities are not stored (that would be N x K per step); recompute them
+    with :meth:`EMHistory.responsibilities`.
+    """
+
+    iteration: int
+    params: GMMParams
+    log_likelihood: float
+    mean_log_likelihood: float
+
+
+@dataclass(frozen=True)
+class MStepRecord:
+    """An M-step: the new parameters, the statistics they came from, and any notes."""
+
+    iteration: int
+    params: GMMParams
+    stats: SufficientStatistics
+    log_likelihood: float
+    mean_log_likelihood: float
+    notes: tuple = ()
+
+
+@dataclass
+class EMHistory:
+    """Every half-step of one EM run, for scrubbing back and forth.
+
+    Half-step 0 is the start, then 1 = E-step 1, 2 = M-step 1, 3 = E-step 2, ...
+    Memory is O(iterations x K x D^2): parameters and statistics only.
+    """
+
+    initial: GMMParams
+    initial_log_likelihood: float
+    e_steps: list = field(default_factory=list)
+    m_steps: list = field(default_factory=list)
+    converged: bool = False
+    init_notes: tuple = ()
+
+    @property
+    def n_iter(self):
+        return len(self.m_steps)
+
+    @property
+    def n_steps(self):
+        """Number of half-steps, counting the start: 1 + 2 x iterations."""
+        return 1 + 2 * len(self.m_steps)
+
+    def phase(self, step):
+        """ "init", "E" or "M" for half-step ``step``."""
+        step = self._check_step(step)
+        return "init" if step == 0 else ("E" if step % 2 == 1 else "M")
+
+    def iteration(self, step):
+        """The EM iteration a half-step belongs to (0 for the start)."""
+        step = self._check_step(step)
+        return (step + 1) // 2
+
+    def params(self, step):
+        """Parameters shown at half-step ``step``: the start, the parameters entering an
+        E-step (it does not change them), or the parameters an M-step produced."""
+        step = self._check_step(step)
+        if step == 0:
+            return self.initial
+        record = self.e_steps if step % 2 == 1 else self.m_steps
+        return record[(step - 1) // 2].params
+
+    def log_likelihood(self, step):
+        """Total log-likelihood of the parameters shown at half-step ``step``."""
+        step = self._check_step(step)
+        if step == 0:
+            return self.initial_log_likelihood
+        record = self.e_steps if step % 2 == 1 else self.m_steps
+        return record[(step - 1) // 2].log_likelihood
+
+    def log_likelihoods(self):
+        """Total log-likelihood at every half-step, an array of length ``n_steps``."""
+        return np.array([self.log_likelihood(s) for s in range(self.n_steps)])
+
+    def responsibilities(self, step, X):
+        """Responsibilities (N, K) at half-step ``step``: those the E-step computed (an
+        M-step shows the ones it used); None at the start, before any E-step."""
+        step = self._check_step(step)
+        if step == 0:
+            return None
+        return e_step(X, self.e_steps[(step - 1) // 2].params)[0]
+
+    def stats(self, step):
+        """Sufficient statistics of the M-step at ``step`` (None for other half-steps)."""
+        step = self._check_step(step)
+        if step == 0 or step % 2 == 1:
+            return None
+        return self.m_steps[step // 2 - 1].stats
+
+    def notes(self, step=None):
+        """Notes on degenerate components: all of them, or those of one half-step."""
+        if step is None:
+            out = list(self.init_notes)
+            for m in self.m_steps:
+                out.extend(f"Iteration {m.iteration}: {t}" for t in m.notes)
+            return out
+        step = self._check_step(step)
+        if step == 0:
+            return list(self.init_notes)
+        if step % 2 == 0:
+            return list(self.m_steps[step // 2 - 1].notes)
+        return []
+
+    def _check_step(self, step):
+        step = int(step)
+        if not 0 <= step < self.n_steps:
+            raise ParameterError(
+                f"Half-step {step} does not exist; choose one from 0 to {self.n_steps - 1}."
+            )
+        return step
