@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 import PIL.Image
 
-from gmm_viz import datasets, plotting, worked
+from gmm_viz import datasets, plotting, tables, worked
 from gmm_viz.em import (
     COVARIANCE_TYPES,
     PARAMETER_NAMES,
@@ -830,7 +830,7 @@ class EMExplorer:
         st = self.state
         s = st.step
         resp = self._responsibilities(s)
-        self.table_html.value = plotting.responsibility_table_html(
+        self.table_html.value = tables.responsibility_table_html(
             resp,
             st.X,
             columns=st.dataset.columns,

@@ -20,6 +20,8 @@ from matplotlib.patches import Ellipse  # noqa: E402
 from gmm_viz import plotting as P  # noqa: E402
 from gmm_viz.em import component_densities, e_step, make_params  # noqa: E402
 from gmm_viz.errors import ParameterError  # noqa: E402
+from gmm_viz.plotting.style import _tint  # noqa: E402
+from gmm_viz.tables import responsibility_table_html  # noqa: E402
 
 # --------------------------------------------------------------------------------------
 # Fixtures
@@ -448,7 +450,7 @@ def _cells(row):
 def test_table_numbers_max_highlight_row_sums_and_column_sums():
     X = np.array([[1.0, 2.0], [3.5, -1.25], [0.0, 7.0]])
     r = np.array([[0.9, 0.1], [0.25, 0.75], [0.5, 0.5]])
-    table = P.responsibility_table_html(r, X, digits=3, phase="E")
+    table = responsibility_table_html(r, X, digits=3, phase="E")
     rows = _rows(table)
     body = [_cells(row) for row in rows[1:4]]
     assert body[0] == ["1", "1", "2", "0.900", "0.100", "1.000"]
@@ -457,7 +459,7 @@ def test_table_numbers_max_highlight_row_sums_and_column_sums():
     maxima = re.findall(r'<td class="gmm-max" style="([^"]*)">([^<]*)</td>', table)
     assert [v for _, v in maxima] == ["0.900", "0.750", "0.500"]
     assert all("font-weight:bold" in style for style, _ in maxima)
-    assert P._tint(P.PALETTE[0]) in maxima[0][0] and P._tint(P.PALETTE[1]) in maxima[1][0]
+    assert _tint(P.PALETTE[0]) in maxima[0][0] and _tint(P.PALETTE[1]) in maxima[1][0]
     # Footer: N_k = column sums.
     assert re.findall(r'class="gmm-nk"[^>]*>([^<]*)<', table) == ["1.650", "1.350"]
     assert "feed the M-step" in table and "E-step" in table
@@ -469,7 +471,7 @@ def test_table_large_n_hides_rows_but_sums_all_and_shows_selected():
     n = 272
     r = rng.dirichlet([1.0, 1.0, 1.0], size=n)
     X = rng.normal(size=(n, 2))
-    table = P.responsibility_table_html(r, X, max_rows=10, selected=200, digits=3)
+    table = responsibility_table_html(r, X, max_rows=10, selected=200, digits=3)
     assert "… 261 more points hidden" in table
     nk = [float(v) for v in re.findall(r'class="gmm-nk"[^>]*>([^<]*)<', table)]
     np.testing.assert_allclose(nk, r.sum(axis=0), atol=5e-4)
@@ -480,23 +482,23 @@ def test_table_large_n_hides_rows_but_sums_all_and_shows_selected():
     assert cells[0].startswith("201")
     assert cells[3:6] == [f"{v:.3f}" for v in r[200]]
     assert len(re.findall(r'class="gmm-max"', table)) == 11
-    assert P.responsibility_table_html(r, X, max_rows=12).count("more points hidden") == 1
-    assert "… 260 more points hidden" in P.responsibility_table_html(r, X, max_rows=12)
+    assert responsibility_table_html(r, X, max_rows=12).count("more points hidden") == 1
+    assert "… 260 more points hidden" in responsibility_table_html(r, X, max_rows=12)
 
 
 def test_table_escapes_column_names_and_notes_before_the_first_e_step():
     X = np.array([[1.0, 2.0], [3.0, 4.0]])
     r = np.array([[1.0, 0.0], [0.0, 1.0]])
     evil = ["<script>alert(1)</script>", "a & b"]
-    table = P.responsibility_table_html(r, X, columns=evil)
+    table = responsibility_table_html(r, X, columns=evil)
     assert "<script>" not in table
     assert html.escape(evil[0]) in table and "a &amp; b" in table
-    note = P.responsibility_table_html(None, X)
+    note = responsibility_table_html(None, X)
     assert "<table" not in note and "No E-step has run yet" in note
-    one_d = P.responsibility_table_html(r, X[:, 0])
+    one_d = responsibility_table_html(r, X[:, 0])
     assert "<th" in one_d and ">x</th>" in one_d
     with pytest.raises(ParameterError):
-        P.responsibility_table_html(np.ones((3, 2)) / 2, X)
+        responsibility_table_html(np.ones((3, 2)) / 2, X)
 
 
 # --------------------------------------------------------------------------------------
@@ -522,13 +524,13 @@ def test_figure_for_builds_an_agg_figure_and_everything_renders(data_2d, params_
 
 
 def test_plotting_imports_neither_pyplot_nor_ipywidgets():
-    source = Path(P.__file__).read_text()
     imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module)
+    for path in Path(P.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                imported.add(node.module)
     assert not any(m.startswith("ipywidgets") for m in imported)
     assert "matplotlib.pyplot" not in imported
 

@@ -1,0 +1,281 @@
+"""The log-likelihood over half-steps: a staircase that climbs at every M-step, with a
+marker at the half-step shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLocator
+
+from gmm_viz.errors import ParameterError
+from gmm_viz.plotting.layout import _layout_changed
+from gmm_viz.plotting.style import _make_legend, _role, _size_spec, _style_axes
+
+
+def _phases(phases, n):
+    if phases is None:
+        return ["init" if s == 0 else ("E" if s % 2 == 1 else "M") for s in range(n)]
+    phases = [str(p) for p in phases]
+    if len(phases) != n:
+        raise ParameterError(
+            f"Give one phase per half-step: {n} log-likelihoods but {len(phases)} phases."
+        )
+    bad = sorted({p for p in phases if p not in ("init", "E", "M")})
+    if bad:
+        raise ParameterError(f"Phases must be 'init', 'E' or 'M'; got {bad[0]!r}.")
+    return phases
+
+
+def half_step_labels(phases):
+    """Labels for half-steps: "0" for the start, then "E1", "M1", "E2", "M2", ..."""
+    labels, e, m = [], 0, 0
+    for p in phases:
+        if p == "E":
+            e += 1
+            labels.append(f"E{e}")
+        elif p == "M":
+            m += 1
+            labels.append(f"M{m}")
+        else:
+            labels.append("0")
+    return labels
+
+
+def _nice_stride(count, max_ticks):
+    for base in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if count / base <= max_ticks:
+            return base
+    return int(np.ceil(count / max_ticks))
+
+
+def _tick_positions(phases, max_ticks=12):
+    """Tick positions: every half-step when few, else the start and every few M-steps."""
+    n = len(phases)
+    if n <= max_ticks + 1:
+        return list(range(n))
+    m_steps = [s for s, p in enumerate(phases) if p == "M"]
+    stride = _nice_stride(len(m_steps), max_ticks - 1)
+    ticks = [s for s, p in enumerate(phases) if p == "init"]
+    ticks += [s for i, s in enumerate(m_steps, start=1) if i % stride == 0]
+    return sorted(set(ticks))
+
+
+@dataclass(eq=False)
+class LogLikelihoodArtists:
+    """The artists of :func:`draw_log_likelihood`.
+
+    Attributes
+    ----------
+    ax : Axes
+    log_likelihoods : ndarray (S,)
+        Total log-likelihood at each half-step.
+    phases : list of str
+        "init", "E" or "M" for each half-step.
+    labels : list of str
+        "0", "E1", "M1", ...
+    step : int
+        The current half-step.
+    curve : Line2D
+        The staircase (it rises at M-steps; an E-step does not change the parameters).
+    e_points, m_points, init_point : Line2D
+        Hollow circles at E-steps, filled diamonds at M-steps, a square at the start.
+    current : Line2D
+        The ring around the current half-step.
+    vline : Line2D
+        A faint vertical line at the current half-step.
+    text : Text
+        The axes' left title: the current half-step and its log-likelihood.
+    legend : Legend
+    """
+
+    ax: object
+    log_likelihoods: np.ndarray
+    phases: list
+    labels: list
+    step: int
+    curve: object
+    e_points: object
+    m_points: object
+    init_point: object
+    current: object
+    vline: object
+    text: object
+    legend: object = None
+
+
+def draw_log_likelihood(ax, log_likelihoods, step=0, *, phases=None, size="screen"):
+    """Draw the total log-likelihood over half-steps with a marker at ``step``.
+
+    The x axis counts half-steps (0 = start, E1, M1, E2, M2, ...; labelled sparsely when
+    there are many). The curve is a staircase: the log-likelihood of the parameters only
+    changes at M-steps, so E-steps (hollow circles) sit level with the step before and
+    M-steps (filled diamonds) are where it rises.
+
+    Parameters
+    ----------
+    ax : Axes
+    log_likelihoods : array-like (S,)
+        E.g. :meth:`gmm_viz.em.EMHistory.log_likelihoods`.
+    step : int
+        The current half-step, 0 <= step < S.
+    phases : sequence of "init" / "E" / "M", optional
+        Default: 0 is the start, odd half-steps are E-steps, even ones M-steps.
+    size : "screen", "projector" or a dict of :data:`SIZES` keys
+
+    Returns
+    -------
+    LogLikelihoodArtists
+    """
+    spec = _size_spec(size)
+    (curve,) = ax.plot([], [], color="0.3", lw=spec["ll_line"], drawstyle="steps-post", zorder=2)
+    (e_points,) = ax.plot(
+        [],
+        [],
+        ls="none",
+        marker="o",
+        ms=spec["ll_marker"],
+        mfc="white",
+        mec="#0072B2",
+        mew=1.5,
+        zorder=3,
+        label="E-step (log L unchanged)",
+    )
+    (m_points,) = ax.plot(
+        [],
+        [],
+        ls="none",
+        marker="D",
+        ms=spec["ll_marker"],
+        color="#D55E00",
+        zorder=3,
+        label="M-step (log L rises)",
+    )
+    (init_point,) = ax.plot(
+        [],
+        [],
+        ls="none",
+        marker="s",
+        ms=spec["ll_marker"] * 1.3,
+        color="0.3",
+        zorder=3,
+        label="start",
+    )
+    vline = ax.axvline(0, color="0.6", lw=0.5 * spec["ll_line"], ls=":", zorder=1)
+    (current,) = ax.plot(
+        [],
+        [],
+        ls="none",
+        marker="o",
+        ms=spec["ll_current"],
+        mfc="none",
+        mec="black",
+        mew=0.25 * spec["ll_current"],
+        zorder=4,
+        label="now",
+    )
+    for artist, role in (
+        (curve, "ll_curve"),
+        (e_points, "ll_e"),
+        (m_points, "ll_m"),
+        (init_point, "ll_init"),
+        (vline, "ll_vline"),
+        (current, "ll_current"),
+    ):
+        _role(artist, role, spec)
+    _style_axes(ax, spec)
+    ax.set_xlabel("half-step")
+    ax.set_ylabel("log-likelihood")
+    text = ax.set_title(" ", loc="left", fontsize=spec["title"])
+    ax.set_autoscale_on(False)
+    legend = _make_legend(
+        ax,
+        [e_points, m_points],
+        ["ll_e", "ll_m"],
+        spec,
+        numpoints=1,
+        handlelength=1.5,
+    )
+    artists = LogLikelihoodArtists(
+        ax=ax,
+        log_likelihoods=np.zeros(0),
+        phases=[],
+        labels=[],
+        step=0,
+        curve=curve,
+        e_points=e_points,
+        m_points=m_points,
+        init_point=init_point,
+        current=current,
+        vline=vline,
+        text=text,
+        legend=legend,
+    )
+    set_log_likelihoods(artists, log_likelihoods, phases=phases, step=step)
+    return artists
+
+
+def set_log_likelihoods(artists, log_likelihoods, *, phases=None, step=None):
+    """Replace the curve (e.g. after a refit); keeps the current step when it still exists."""
+    ll = np.asarray(log_likelihoods, dtype=float).ravel()
+    if ll.size == 0:
+        raise ParameterError("Give at least one log-likelihood (the start).")
+    phases = _phases(phases, ll.size)
+    artists.log_likelihoods = ll
+    artists.phases = phases
+    artists.labels = half_step_labels(phases)
+    x = np.arange(ll.size)
+    artists.curve.set_data(x, ll)
+    for line, name in (
+        (artists.e_points, "E"),
+        (artists.m_points, "M"),
+        (artists.init_point, "init"),
+    ):
+        sel = np.array([p == name for p in phases])
+        line.set_data(x[sel], ll[sel])
+
+    ax = artists.ax
+    ax.set_xlim(-0.5, max(ll.size - 0.5, 1.5))
+    finite = ll[np.isfinite(ll)]
+    if finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+        pad = 0.08 * (hi - lo) if hi > lo else max(1.0, 1e-3 * abs(hi))
+        ax.set_ylim(lo - pad, hi + pad)
+    ticks = _tick_positions(phases)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_xticklabels([artists.labels[t] for t in ticks])
+    if ll.size <= 400 and len(ticks) < ll.size:
+        ax.xaxis.set_minor_locator(FixedLocator(list(range(ll.size))))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    else:
+        ax.xaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+    _layout_changed(ax)
+    if step is None:
+        step = min(artists.step, ll.size - 1)
+    update_log_likelihood(artists, step)
+    return artists
+
+
+def update_log_likelihood(artists, step):
+    """Move the current-step marker to half-step ``step`` and show its log-likelihood."""
+    n = artists.log_likelihoods.size
+    step = int(step)
+    if not 0 <= step < n:
+        raise ParameterError(f"Half-step {step} does not exist; choose one from 0 to {n - 1}.")
+    artists.step = step
+    ll = artists.log_likelihoods
+    artists.current.set_data([step], [ll[step]])
+    artists.vline.set_xdata([step, step])
+    phase = artists.phases[step]
+    label = "start" if phase == "init" else artists.labels[step]
+    text = f"{label} · log-likelihood = {ll[step]:.2f}"
+    if step > 0 and np.isfinite(ll[step]) and np.isfinite(ll[step - 1]):
+        change = ll[step] - ll[step - 1]
+        if phase == "E" and abs(change) <= 1e-9 * max(1.0, abs(ll[step])):
+            text += "  (unchanged: an E-step keeps the parameters)"
+        else:
+            text += f"  ({change:+.2f})"
+    artists.text.set_text(text)
+    return artists

@@ -1,0 +1,288 @@
+"""Colours and sizes: the Okabe-Ito palette, responsibility-blended colours, and the
+"screen" and "projector" sizes of text, lines and markers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import to_hex, to_rgba_array
+
+from gmm_viz.errors import ParameterError
+from gmm_viz.plotting.layout import refresh_layout
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common form of
+# colour blindness. Component k gets PALETTE[k % 8].
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+
+
+# Neutral grey for points before any E-step (no responsibilities yet).
+NEUTRAL_GREY = "#8C8C8C"
+
+
+# Font sizes (points), line widths (points), marker sizes (scatter: points^2; lines:
+# points) and figure sizes (inches). "projector" reads at the back of a classroom.
+SIZES = {
+    "screen": {
+        "font": 10.0,
+        "title": 11.0,
+        "legend": 9.5,
+        "tick": 9.0,
+        "line": 2.0,
+        "mixture_line": 3.4,
+        "ghost_line": 1.4,
+        "ellipse_line": 2.0,
+        "contour_line": 0.8,
+        "arrow_line": 1.6,
+        "arrow_head": 14.0,
+        "point_size": 22.0,
+        "rug_size": 16.0,
+        "mean_size": 130.0,
+        "ll_line": 1.6,
+        "ll_marker": 5.0,
+        "ll_current": 13.0,
+        "figsize": (9.0, 6.5),
+        "figsize_2d": (9.0, 8.5),
+    },
+    "projector": {
+        "font": 18.0,
+        "title": 19.0,
+        "legend": 16.0,
+        "tick": 16.0,
+        "line": 3.6,
+        "mixture_line": 6.2,
+        "ghost_line": 2.6,
+        "ellipse_line": 3.6,
+        "contour_line": 1.6,
+        "arrow_line": 3.0,
+        "arrow_head": 26.0,
+        "point_size": 50.0,
+        "rug_size": 40.0,
+        "mean_size": 340.0,
+        "ll_line": 3.0,
+        "ll_marker": 9.0,
+        "ll_current": 22.0,
+        "figsize": (12.0, 8.5),
+        "figsize_2d": (12.0, 11.0),
+    },
+}
+
+
+# A mean that moved less than this fraction of the axis span gets no arrow (an E-step, or a
+# move too small to see: the arrow would be all head).
+MIN_ARROW_MOVE = 1e-3
+
+
+_GHOST_ALPHA = 0.45
+
+
+_MIXTURE_LABEL = "mixture"
+
+
+_PREVIOUS_LABEL = "previous step"
+
+
+def component_colors(k):
+    """The colours of ``k`` components: :data:`PALETTE`, cycled when ``k`` > 8."""
+    k = int(k)
+    if k < 0:
+        raise ParameterError(f"The number of components must be at least 0; got {k}.")
+    return [PALETTE[j % len(PALETTE)] for j in range(k)]
+
+
+def _colors(colors, k):
+    """Hex colours for ``k`` components (default: the palette)."""
+    if colors is None:
+        return component_colors(k)
+    colors = list(colors)
+    if len(colors) < k:
+        raise ParameterError(f"Give at least {k} colours, one per component; got {len(colors)}.")
+    return [to_hex(c, keep_alpha=False) for c in colors[:k]]
+
+
+def blend_colors(responsibilities, colors=None, *, n=None):
+    """Each point's colour as the responsibility-weighted mix of the component colours.
+
+    A point that component 1 explains fully gets component 1's colour; a point shared
+    50/50 between two components gets the average of their colours: soft membership, not
+    a hard label.
+
+    Parameters
+    ----------
+    responsibilities : array-like (N, K) or None
+        ``None`` (before any E-step) gives the neutral grey :data:`NEUTRAL_GREY`.
+    colors : list of K colours, optional
+        Default :func:`component_colors` (K).
+    n : int, optional
+        With ``responsibilities=None``, the number of grey rows to return (default 1).
+
+    Returns
+    -------
+    ndarray (N, 4)
+        RGBA rows in [0, 1], alpha 1.
+    """
+    if responsibilities is None:
+        grey = to_rgba_array(NEUTRAL_GREY)
+        return np.repeat(grey, 1 if n is None else int(n), axis=0)
+    r = np.asarray(responsibilities, dtype=float)
+    if r.ndim != 2:
+        raise ParameterError(f"Responsibilities must have shape (N, K); got shape {r.shape}.")
+    rgb = to_rgba_array(_colors(colors, r.shape[1]))[:, :3]
+    r = np.clip(np.nan_to_num(r, nan=0.0), 0.0, None)
+    total = r.sum(axis=1, keepdims=True)
+    # Rows that sum to 0 (no information) stay grey.
+    empty = total[:, 0] <= 0
+    total[empty] = 1.0
+    out = np.ones((r.shape[0], 4))
+    out[:, :3] = np.clip((r / total) @ rgb, 0.0, 1.0)
+    if np.any(empty):
+        out[empty] = to_rgba_array(NEUTRAL_GREY)[0]
+    return out
+
+
+def _tint(color, amount=0.3):
+    """``color`` mixed with white: ``amount`` of the colour, the rest white (a hex string)."""
+    rgb = to_rgba_array(color)[0, :3]
+    return to_hex(1.0 - amount * (1.0 - rgb))
+
+
+def _size_spec(size):
+    if isinstance(size, dict):
+        spec = dict(SIZES["screen"])
+        spec.update(size)
+        return spec
+    if size not in SIZES:
+        raise ParameterError(f"Unknown size {size!r}; use one of {', '.join(SIZES)}.")
+    return SIZES[size]
+
+
+def _role_style(role, spec):
+    """The size-dependent properties of an artist with this role (for Artist.set)."""
+    legend_marker = min(np.sqrt(spec["mean_size"]), 1.2 * spec["font"])
+    styles = {
+        "component": {"linewidth": spec["line"]},
+        "mixture": {"linewidth": spec["mixture_line"]},
+        "ghost": {"linewidth": spec["ghost_line"]},
+        "previous": {"linewidth": spec["ghost_line"]},
+        "ellipse1": {"linewidth": spec["ellipse_line"]},
+        "ellipse2": {"linewidth": 0.6 * spec["ellipse_line"]},
+        "ghost_ellipse": {"linewidth": spec["ghost_line"]},
+        "contour": {"linewidth": spec["contour_line"]},
+        "legend_contour": {"linewidth": 1.5 * spec["contour_line"]},
+        "legend_component_2d": {"linewidth": spec["line"], "markersize": legend_marker},
+        "points": {"sizes": [spec["point_size"]]},
+        "points_small": {"sizes": [0.5 * spec["point_size"]]},
+        "rug": {"sizes": [spec["rug_size"]]},
+        "means": {"sizes": [spec["mean_size"]]},
+        "ghost_means": {"sizes": [0.7 * spec["mean_size"]]},
+        "ll_curve": {"linewidth": spec["ll_line"]},
+        "ll_vline": {"linewidth": 0.5 * spec["ll_line"]},
+        "ll_e": {"markersize": spec["ll_marker"]},
+        "ll_m": {"markersize": spec["ll_marker"]},
+        "ll_init": {"markersize": 1.3 * spec["ll_marker"]},
+        "ll_current": {
+            "markersize": spec["ll_current"],
+            "markeredgewidth": 0.25 * spec["ll_current"],
+        },
+    }
+    return styles.get(role, {})
+
+
+def _restyle(artist, role, spec):
+    if role in ("arrow", "arrow_to_marker"):
+        artist.arrow_patch.set_linewidth(spec["arrow_line"])
+        artist.arrow_patch.set_mutation_scale(spec["arrow_head"])
+        # Stop at the edge of the mean marker (2-D) instead of hiding the head under it.
+        artist.arrow_patch.shrinkB = (
+            0.5 * np.sqrt(spec["mean_size"]) if role == "arrow_to_marker" else 0.0
+        )
+        return
+    style = _role_style(role, spec)
+    if style:
+        artist.set(**style)
+
+
+def _role(artist, role, spec=None):
+    """Tag ``artist`` with its role (for :func:`apply_size`) and, given ``spec``, size it."""
+    artist.set_gid(f"gmm_viz:{role}")
+    if spec is not None:
+        _restyle(artist, role, spec)
+    return artist
+
+
+def _style_axes(ax, spec):
+    ax.tick_params(labelsize=spec["tick"])
+    ax.xaxis.label.set_fontsize(spec["font"])
+    ax.yaxis.label.set_fontsize(spec["font"])
+    ax.xaxis.get_offset_text().set_fontsize(spec["tick"])
+    ax.yaxis.get_offset_text().set_fontsize(spec["tick"])
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(True, color="0.88", linewidth=0.8, zorder=0)
+    ax.set_axisbelow(True)
+
+
+def apply_size(fig, size="screen"):
+    """Restyle everything gmm_viz drew on ``fig`` for ``size`` ("screen" or "projector").
+
+    Changes font sizes (labels, ticks, titles, legends) and the line widths and marker
+    sizes of the artists the ``draw_*`` functions made; it does not resize the figure (use
+    ``fig.set_size_inches(SIZES[size]["figsize"])`` for that).
+    """
+    spec = _size_spec(size)
+    for artist in fig.findobj(lambda a: str(a.get_gid() or "").startswith("gmm_viz:")):
+        _restyle(artist, artist.get_gid().split(":", 1)[1], spec)
+    for ax in fig.axes:
+        _style_axes(ax, spec)
+        for loc in ("center", "left", "right"):
+            title = ax.get_title(loc)
+            if title:
+                ax.set_title(title, loc=loc, fontsize=spec["title"])
+        legend = ax.get_legend()
+        if legend is not None:
+            _style_legend(legend, spec)
+    refresh_layout(fig)
+
+
+def _style_legend(legend, spec):
+    for text in legend.get_texts():
+        text.set_fontsize(spec["legend"])
+    roles = getattr(legend, "gmm_viz_roles", ())
+    for handle, role in zip(legend.legend_handles, roles, strict=False):
+        _restyle(handle, role, spec)
+
+
+def _make_legend(ax, handles, roles, spec, previous_visible=None, **kwargs):
+    """A legend outside the axes on the right; ``roles`` size its handles (apply_size)."""
+    options = {
+        "loc": "upper left",
+        "bbox_to_anchor": (1.01, 1.0),
+        "borderaxespad": 0.0,
+        "frameon": False,
+        "handlelength": 2.4,
+    }
+    options.update(kwargs)
+    legend = ax.legend(handles=handles, **options)
+    legend.gmm_viz_roles = tuple(roles)
+    _style_legend(legend, spec)
+    if previous_visible is not None:
+        _set_previous_in_legend(legend, previous_visible)
+    return legend
+
+
+def _set_previous_in_legend(legend, visible):
+    """Show or hide the legend's last entry, "previous step" (no re-layout needed)."""
+    if legend is None:
+        return
+    for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=False):
+        if text.get_text() == _PREVIOUS_LABEL:
+            handle.set_visible(visible)
+            text.set_visible(visible)
