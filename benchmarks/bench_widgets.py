@@ -54,7 +54,7 @@ def redraw_times(explorer, repeats):
         # then draw the figure on the Agg canvas (blitting: static parts pasted back).
         explorer.state.step = steps[i]
         explorer._update_view()
-        explorer._blitter.render()
+        explorer.view.render()
 
     def full(i):
         explorer.step = steps[i]
@@ -67,7 +67,7 @@ def redraw_times(explorer, repeats):
     draw = _median_ms(draw_only, repeats)
     with_png = _median_ms(full, repeats)
     without_blit = _median_ms(full_draw, repeats)
-    explorer._blitter.invalidate()
+    explorer.view._blitter.invalidate()
     return draw, with_png, without_blit
 
 

@@ -10,14 +10,12 @@ previous data, step and picture stay.
 
 from __future__ import annotations
 
-import io
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from html import escape as _html_escape
 
 import ipywidgets as widgets
 import numpy as np
-import PIL.Image
 
 from gmm_viz import datasets, plotting, tables, worked
 from gmm_viz.em import (
@@ -25,7 +23,6 @@ from gmm_viz.em import (
     PARAMETER_NAMES,
     EMHistory,
     GaussianMixtureEM,
-    GMMParams,
     covariances_from_full,
 )
 from gmm_viz.errors import ConvergenceWarning, GMMVizError
@@ -109,7 +106,6 @@ class ExplorerState:
     step: int = 0
     selected_point: int = 0
     selected_component: int = 0
-    cache: dict = field(default_factory=dict)
 
     @property
     def history(self) -> EMHistory:
@@ -302,7 +298,7 @@ class EMExplorer:
     @property
     def figure(self):
         """The matplotlib Figure that is drawn."""
-        return self._fig
+        return self.view.figure
 
     @property
     def message(self):
@@ -457,13 +453,7 @@ class EMExplorer:
         return True
 
     def _responsibilities(self, step):
-        cache = self.state.cache
-        key = ("resp", step)
-        if key not in cache:
-            if len(cache) > 8:
-                cache.clear()
-            cache[key] = self.state.history.responsibilities(step, self.state.X)
-        return cache[key]
+        return self.view.responsibilities(step)
 
     def _set_message(self, text):
         self._message = text
@@ -754,75 +744,39 @@ class EMExplorer:
     # ------------------------------------------------------------------ drawing
 
     def _build_figure(self):
-        ds = self.state.dataset
-        d = ds.X.shape[1]
-        if hasattr(self, "_fig"):
-            self._fig.clear()
-        self._fig, self._ax, self._ax_ll = plotting.figure_for(d, size=self._size)
-        self._blitter = plotting.BlitRenderer(self._fig)
-        self._reset_plot(new_figure=True)
+        """A new picture for new data (a new figure: its size follows the data's D)."""
+        self.view = self._new_view(figure=None)
 
-    def _reset_plot(self, new_figure=False):
-        """Draw the mixture and log-likelihood artists for a new fit."""
+    def _reset_plot(self):
+        """The picture of a new fit of the same data, drawn into the same figure."""
+        self.view = self._new_view(figure=self.view.figure)
+
+    def _new_view(self, figure):
         st = self.state
-        if not new_figure:
-            self._blitter.invalidate()
-        if not new_figure:
-            self._ax.clear()
-            self._ax_ll.clear()
-        params = st.history.params(st.step)
-        cols = st.dataset.columns
-        if st.X.shape[1] == 1:
-            self._artists = plotting.draw_mixture_1d(
-                self._ax, st.X, params, size=self._size, xlabel=cols[0]
-            )
-        else:
-            self._artists = plotting.draw_mixture_2d(
-                self._ax, st.X, params, size=self._size, xlabel=cols[0], ylabel=cols[1]
-            )
-        self._draw_truth()
         n = st.X.shape[0]
-        self._ax.set_title(
+        title = (
             f"{st.dataset.name}: {n} point{'s' if n != 1 else ''}, K = "
             f"{st.options.n_components}, {st.options.covariance_type} covariance"
         )
-        self._ll_artists = plotting.draw_log_likelihood(
-            self._ax_ll, st.history.log_likelihoods(), st.step, size=self._size
+        return plotting.StepView(
+            st.X,
+            st.history,
+            st.step,
+            size=self._size,
+            columns=st.dataset.columns,
+            title=title,
+            truth=st.dataset.truth,
+            figure=figure,
         )
-
-    def _draw_truth(self):
-        truth = self.state.dataset.truth
-        if truth is None:
-            return
-        params = GMMParams(
-            np.asarray(truth["weights"], float),
-            np.asarray(truth["means"], float),
-            np.asarray(truth["covariances"], float),
-            "full",
-        )
-        plotting.draw_truth(self._ax, self.state.X, params, size=self._size)
 
     def _render(self):
         """Show the current half-step: artists in place, the panels, then the image."""
         self._update_view()
-        self.image.value = self._png()
+        self.image.value = self.view.png()
 
     def _update_view(self):
         """Everything a half-step changes except the PNG: artists, label, table, formulas."""
-        st = self.state
-        h, s = st.history, st.step
-        params = h.params(s)
-        previous = h.params(s - 1) if h.phase(s) == "M" else None
-        resp = self._responsibilities(s)
-        if st.X.shape[1] == 1:
-            plotting.update_mixture_1d(
-                self._artists, params, responsibilities=resp, previous=previous
-            )
-        else:
-            plotting.update_mixture_2d(
-                self._artists, params, responsibilities=resp, previous=previous
-            )
-        plotting.update_log_likelihood(self._ll_artists, s)
+        self.view.show(self.state.step)
         self.step_label.value = self._describe_step()
         self._render_side()
 
@@ -872,12 +826,3 @@ class EMExplorer:
             f"<b>Half-step {s} of {self.n_steps - 1}</b> — {text} "
             f"Log-likelihood: <b>{ll:.4f}</b>{status}{note_html}"
         )
-
-    def _png(self):
-        """The figure as PNG bytes: draw on Agg, then a fast (lightly compressed) encode,
-        about twice as fast as savefig for the same picture."""
-        canvas = self._blitter.render()
-        buf = io.BytesIO()
-        rgba = np.asarray(canvas.buffer_rgba())
-        PIL.Image.fromarray(rgba).save(buf, format="png", compress_level=1)
-        return buf.getvalue()

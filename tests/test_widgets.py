@@ -213,7 +213,7 @@ def test_toy_step_2_reproduces_the_worked_example(shared):
 
 
 def test_step_moves_the_1d_component_curves(shared):
-    art = shared._artists
+    art = shared.view.artists
     assert isinstance(art, plotting.MixtureArtists1D)
     y0 = [line.get_ydata().copy() for line in art.components]
     shared.step = 2
@@ -237,7 +237,7 @@ def test_step_moves_the_1d_component_curves(shared):
 def test_step_moves_the_2d_ellipses():
     X = _two_clusters_2d()
     explorer = EMExplorer(X, 2, init="random_from_data", seed=3)
-    art = explorer._artists
+    art = explorer.view.artists
     assert isinstance(art, plotting.MixtureArtists2D)
     centers = {}
     for step in (0, 1, 2, explorer.n_steps - 1):
@@ -356,7 +356,7 @@ def test_step_label_and_log_likelihood_marker_follow_the_step(shared):
     shared.step = 4
     label = shared.step_label.value
     assert "M-step 2" in label and f"{shared.current.log_likelihood:.4f}" in label
-    ll = shared._ll_artists
+    ll = shared.view.ll_artists
     np.testing.assert_array_equal(ll.log_likelihoods, shared.history.log_likelihoods())
     assert list(ll.current.get_xdata()) == [4]
     assert list(ll.current.get_ydata()) == [shared.current.log_likelihood]
@@ -466,7 +466,7 @@ def test_load_text_1d(toy):
     assert toy.data_dropdown.value == "pasted"
     assert toy.state.options.init == "kmeans"  # pasted numbers have no suggested start
     assert toy.init_dropdown.value == "kmeans"
-    assert isinstance(toy._artists, plotting.MixtureArtists1D)
+    assert isinstance(toy.view.artists, plotting.MixtureArtists1D)
     assert toy.step == 0 and toy.point_input.max == 6
     toy.step = 2
     assert sorted(toy.current.means.ravel()) == pytest.approx([1.0, 5.1], abs=1e-3)
@@ -477,7 +477,7 @@ def test_pasted_numbers_through_the_box_and_the_dropdown(toy):
     toy.paste_button.click()
     _assert_no_message(toy)
     assert toy.dataset.X.shape == (6, 2) and toy.dataset.columns == ("x", "y")
-    assert isinstance(toy._artists, plotting.MixtureArtists2D)
+    assert isinstance(toy.view.artists, plotting.MixtureArtists2D)
     assert toy.data_dropdown.value == "pasted"
     toy.data_dropdown.value = "toy"
     assert toy.dataset.name == "toy"
@@ -493,14 +493,14 @@ def test_load_csv_path_and_bytes(toy, tmp_path):
     assert toy.load_csv(path) is True
     _assert_no_message(toy)
     np.testing.assert_allclose(toy.dataset.X, rows[:, :2], atol=1e-5)
-    assert isinstance(toy._artists, plotting.MixtureArtists2D)
+    assert isinstance(toy.view.artists, plotting.MixtureArtists2D)
     assert toy.data_dropdown.value == "uploaded"
     assert toy.column_picker.options == ("a", "b")
     assert toy.column_picker.value == ("a", "b")
 
     assert toy.load_csv(str(path), columns=["b"]) is True
     np.testing.assert_allclose(toy.dataset.X.ravel(), rows[:, 1], atol=1e-5)
-    assert isinstance(toy._artists, plotting.MixtureArtists1D)
+    assert isinstance(toy.view.artists, plotting.MixtureArtists1D)
     assert toy.column_picker.value == ("b",)
 
     assert toy.load_csv(content, columns=["c"]) is True
@@ -527,21 +527,21 @@ def test_upload_widget_and_column_picker(toy):
     assert toy.column_picker.options == ("a", "b", "c")
     assert toy.column_picker.value == ("a", "b")
     np.testing.assert_allclose(toy.dataset.X, rows[:, :2], atol=1e-5)
-    assert isinstance(toy._artists, plotting.MixtureArtists2D)
+    assert isinstance(toy.view.artists, plotting.MixtureArtists2D)
     assert toy.current.means.shape == (2, 2)
 
     toy.column_picker.value = ("c",)
     toy.column_button.click()
     _assert_no_message(toy)
     np.testing.assert_allclose(toy.dataset.X.ravel(), rows[:, 2], atol=1e-5)
-    assert isinstance(toy._artists, plotting.MixtureArtists1D)
+    assert isinstance(toy.view.artists, plotting.MixtureArtists1D)
     toy.step = 2
     assert sorted(toy.current.means.ravel()) == pytest.approx([-3, 3], abs=0.5)
 
     toy.column_picker.value = ("b", "c")
     toy.column_button._click_handlers(toy.column_button)
     np.testing.assert_allclose(toy.dataset.X, rows[:, 1:], atol=1e-5)
-    assert isinstance(toy._artists, plotting.MixtureArtists2D)
+    assert isinstance(toy.view.artists, plotting.MixtureArtists2D)
     assert toy.dataset.columns == ("b", "c")
 
     # Away and back: the uploaded file comes back with the columns picked.
@@ -729,7 +729,7 @@ def test_data_dropdown_choices(toy, fit_counter):
             assert toy.dataset.columns == columns, key
         assert (toy.dataset.truth is not None) == has_truth, key
         assert toy.step == 0, key
-        art = toy._artists
+        art = toy.view.artists
         kind = plotting.MixtureArtists1D if shape[1] == 1 else plotting.MixtureArtists2D
         assert isinstance(art, kind), key
         assert toy.current.means.shape == (toy.state.options.n_components, shape[1]), key
@@ -759,7 +759,7 @@ def test_k_input_and_the_progress_bar(eruptions, fit_counter, monkeypatch):
     _assert_no_message(eruptions)
     assert eruptions.state.options.n_components == 3
     assert eruptions.current.weights.shape == (3,)
-    assert len(eruptions._artists.components) == 3
+    assert len(eruptions.view.artists.components) == 3
     assert eruptions.component_input.max == 3
     eruptions.step = 1
     header = re.search(r"<thead>(.*)</thead>", eruptions.table_html.value).group(1)
@@ -785,10 +785,10 @@ def test_covariance_dropdown(fit_counter):
         explorer.step = explorer.n_steps - 1
         assert explorer.current.covariances.shape == shape
         if cov in ("diag", "spherical"):  # axis-aligned ellipses
-            for row in explorer._artists.ellipses:
+            for row in explorer.view.artists.ellipses:
                 assert row[0].get_angle() % 90 == pytest.approx(0, abs=1e-9)
         if cov == "spherical":
-            row = explorer._artists.ellipses[0]
+            row = explorer.view.artists.ellipses[0]
             assert row[0].get_width() == pytest.approx(row[0].get_height())
 
 
@@ -887,7 +887,7 @@ def test_means_only_button(data, fit_counter):
     assert not np.allclose(h.params(0).means, h.params(h.n_steps - 1).means)
     explorer.step = 2
     assert explorer.current.means.shape == (3, d)
-    assert len(explorer._artists.components if d == 1 else explorer._artists.ellipses) == 3
+    assert len(explorer.view.artists.components if d == 1 else explorer.view.artists.ellipses) == 3
 
 
 def test_point_and_component_selectors_change_the_worked_panel(shared):
@@ -916,10 +916,10 @@ def _truth_lines(ax):
 
 
 def test_synthetic_data_draws_the_truth(toy):
-    assert _truth_lines(toy._ax) == []
+    assert _truth_lines(toy.view.ax) == []
     toy.data_dropdown.value = "synthetic"
     truth = toy.dataset.truth
-    lines = _truth_lines(toy._ax)
+    lines = _truth_lines(toy.view.ax)
     assert len(lines) == len(truth["weights"]) == 3
     assert lines[0].get_label() == "true components"
     params = em.make_params(truth["weights"], truth["means"], truth["covariances"])
@@ -929,11 +929,13 @@ def test_synthetic_data_draws_the_truth(toy):
         np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-10)
     # A refit redraws the picture with the truth once, not twice.
     toy.k_input.value = 3
-    assert len(_truth_lines(toy._ax)) == 3
+    assert len(_truth_lines(toy.view.ax)) == 3
 
     toy.data_dropdown.value = "synthetic2d"
     truth = toy.dataset.truth
-    dotted = [p for p in toy._ax.patches if isinstance(p, Ellipse) and p.get_linestyle() == ":"]
+    dotted = [
+        p for p in toy.view.ax.patches if isinstance(p, Ellipse) and p.get_linestyle() == ":"
+    ]
     assert len(dotted) == 2 * len(truth["weights"])  # 1- and 2-sigma ellipses
     centers = sorted(tuple(np.round(p.get_center(), 9)) for p in dotted)
     expected = sorted(tuple(np.round(m, 9)) for m in truth["means"] for _ in (1, 2))

@@ -38,6 +38,7 @@ from gmm_viz.plotting.one_d import (
     update_mixture_1d,
 )
 from gmm_viz.plotting.overlays import draw_truth
+from gmm_viz.plotting.step_view import StepView, step_strip
 from gmm_viz.plotting.style import (
     NEUTRAL_GREY,
     PALETTE,
@@ -58,6 +59,7 @@ __all__ = [
     "PALETTE",
     "SIZES",
     "BlitRenderer",
+    "StepView",
     "LogLikelihoodArtists",
     "MixtureArtists1D",
     "MixtureArtists2D",
@@ -74,6 +76,7 @@ __all__ = [
     "half_step_labels",
     "refresh_layout",
     "set_log_likelihoods",
+    "step_strip",
     "update_log_likelihood",
     "update_mixture_1d",
     "update_mixture_2d",

@@ -12,7 +12,7 @@ from gmm_viz.plotting.layout import _CachedConstrainedLayout
 from gmm_viz.plotting.style import _size_spec, _style_axes
 
 
-def figure_for(n_features, size="screen"):
+def figure_for(n_features, size="screen", figure=None):
     """A figure with a big mixture axes above a smaller log-likelihood axes.
 
     Made with :class:`matplotlib.figure.Figure` and an Agg canvas (no pyplot state). The
@@ -24,6 +24,8 @@ def figure_for(n_features, size="screen"):
     n_features : int
         1 for a 1-D picture, 2 for a 2-D one (a squarer main axes).
     size : "screen", "projector" or a dict of :data:`SIZES` keys
+    figure : Figure, optional
+        A figure to reuse: it is cleared and resized (its canvas is kept).
 
     Returns
     -------
@@ -34,8 +36,13 @@ def figure_for(n_features, size="screen"):
     if n_features < 1:
         raise ParameterError(f"The data need at least one feature; got {n_features}.")
     figsize = spec["figsize"] if n_features == 1 else spec["figsize_2d"]
-    fig = Figure(figsize=figsize, dpi=100)
-    FigureCanvasAgg(fig)
+    if figure is None:
+        fig = Figure(figsize=figsize, dpi=100)
+        FigureCanvasAgg(fig)
+    else:
+        fig = figure
+        fig.clear()
+        fig.set_size_inches(figsize)
     fig.set_layout_engine(_CachedConstrainedLayout(h_pad=0.06, w_pad=0.06, hspace=0.06))
     grid = fig.add_gridspec(2, 1, height_ratios=(3.2, 1.0) if n_features == 1 else (4.0, 1.0))
     ax_mixture = fig.add_subplot(grid[0])

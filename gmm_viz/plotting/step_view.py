@@ -1,0 +1,272 @@
+"""The picture of one EM run at any half-step, drawn once and then updated in place.
+
+:class:`StepView` is the one place that knows what "half-step *s* of this run" looks like:
+the data coloured by their responsibilities with the mixture over them (1-D densities or
+2-D ellipses, ghosts and arrows after an M-step), and the log-likelihood over half-steps
+with a marker at *s*. The explorer, the lessons' static figures and every export
+(:mod:`gmm_viz.export`) draw with it. :func:`step_strip` puts several half-steps side by
+side, for a notebook or a handout.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from gmm_viz.em import GMMParams
+from gmm_viz.errors import ParameterError
+from gmm_viz.plotting.figure import BlitRenderer, figure_for
+from gmm_viz.plotting.layout import refresh_layout
+from gmm_viz.plotting.loglik import draw_log_likelihood, update_log_likelihood
+from gmm_viz.plotting.one_d import draw_mixture_1d, update_mixture_1d
+from gmm_viz.plotting.overlays import draw_truth
+from gmm_viz.plotting.style import _size_spec
+from gmm_viz.plotting.two_d import draw_mixture_2d, update_mixture_2d
+
+__all__ = ["StepView", "step_strip"]
+
+
+class StepView:
+    """One EM run's picture at a chosen half-step; :meth:`show` moves it to another.
+
+    The figure is drawn once; every :meth:`show` changes the same artists (curves, point
+    colours, ellipses, arrows, the log-likelihood marker), and :meth:`render` redraws only
+    those over a kept picture of the rest (blitting).
+
+    Parameters
+    ----------
+    X : array-like (N,) or (N, D), D = 1 or 2
+        The data the run was fitted to.
+    history : EMHistory
+        The run (``GaussianMixtureEM(...).fit(X).history_``).
+    step : int
+        The half-step to show first (negative counts from the end).
+    size : {"screen", "projector"}
+    columns : sequence of str, optional
+        Axis labels (default "x" / "x1", "x2").
+    title : str, optional
+        The mixture axes' title.
+    truth : GMMParams or dict, optional
+        A mixture drawn once in dotted grey (the one that generated synthetic data; a
+        dataset's ``truth`` dict works as it is).
+    figure : Figure, optional
+        A figure to draw into (it is cleared); by default a new one of the right size.
+
+    Examples
+    --------
+    >>> from gmm_viz import GaussianMixtureEM, datasets
+    >>> X = datasets.toy().X
+    >>> run = GaussianMixtureEM(2, random_state=0).fit(X).history_
+    >>> view = StepView(X, run)
+    >>> png = view.show(2).png()  # the first M-step
+    """
+
+    def __init__(
+        self,
+        X,
+        history,
+        step=0,
+        *,
+        size="screen",
+        columns=None,
+        title=None,
+        truth=None,
+        figure=None,
+    ):
+        X = np.asarray(X, dtype=float)
+        if X.ndim == 1:
+            X = X[:, None]
+        d = X.shape[1]
+        if d not in (1, 2):
+            raise ParameterError(
+                f"A step picture shows 1 or 2 columns; these data have {d}. "
+                "Choose one or two columns."
+            )
+        self.X = X
+        self.history = history
+        self.size = size
+        self.columns = tuple(columns) if columns else (("x",) if d == 1 else ("x1", "x2"))
+        self._resp_cache = (None, None)
+        self.figure, self.ax, self.ax_ll = figure_for(d, size=size, figure=figure)
+        self._blitter = BlitRenderer(self.figure)
+        self.step = self._index(step)
+        params = history.params(self.step)
+        if d == 1:
+            self.artists = draw_mixture_1d(self.ax, X, params, size=size, xlabel=self.columns[0])
+        else:
+            self.artists = draw_mixture_2d(
+                self.ax, X, params, size=size, xlabel=self.columns[0], ylabel=self.columns[1]
+            )
+        if truth is not None:
+            draw_truth(self.ax, X, _as_truth(truth), size=size)
+        if title:
+            self.ax.set_title(title)
+        self.ll_artists = draw_log_likelihood(
+            self.ax_ll, history.log_likelihoods(), self.step, size=size
+        )
+        self.show(self.step)
+
+    # -- the picture ------------------------------------------------------------------
+
+    @property
+    def n_steps(self):
+        """Number of half-steps of the run (the start, then an E and an M per iteration)."""
+        return self.history.n_steps
+
+    def show(self, step):
+        """Move the picture to half-step ``step`` (negative counts from the end); returns
+        the view, so that ``view.show(3).png()`` reads naturally."""
+        s = self._index(step)
+        h = self.history
+        params = h.params(s)
+        previous = h.params(s - 1) if h.phase(s) == "M" else None
+        resp = self.responsibilities(s)
+        if self.X.shape[1] == 1:
+            update_mixture_1d(self.artists, params, responsibilities=resp, previous=previous)
+        else:
+            update_mixture_2d(self.artists, params, responsibilities=resp, previous=previous)
+        update_log_likelihood(self.ll_artists, s)
+        self.step = s
+        return self
+
+    def responsibilities(self, step):
+        """Responsibilities (N, K) shown at ``step`` (None at the start). An E-step and the
+        M-step after it share them, so walking forward recomputes one E-step in two."""
+        s = self._index(step)
+        e_index = (s - 1) // 2 if s > 0 else None
+        key, value = self._resp_cache
+        if e_index is None:
+            return None
+        if key != e_index:
+            value = self.history.responsibilities(s, self.X)
+            self._resp_cache = (e_index, value)
+        return value
+
+    def set_title(self, text):
+        """Change the mixture axes' title (the layout follows at the next render)."""
+        self.ax.set_title(text)
+        refresh_layout(self.figure)
+        self._blitter.invalidate()
+
+    def render(self):
+        """Bring the Agg canvas up to date, redrawing only what changed; returns it."""
+        return self._blitter.render()
+
+    def rgba(self):
+        """The picture as an (height, width, 4) uint8 array (a copy)."""
+        return np.array(self.render().buffer_rgba())
+
+    def png(self, compress_level=1):
+        """The picture as PNG bytes (a light compression: about twice as fast to make)."""
+        buf = io.BytesIO()
+        PIL.Image.fromarray(self.rgba()).save(buf, format="png", compress_level=compress_level)
+        return buf.getvalue()
+
+    def save(self, path, *, format=None, dpi=None):
+        """Save the current half-step as an image (PNG, SVG or PDF, from the extension or
+        ``format``); a full draw through matplotlib, so vector formats stay vectors."""
+        self.figure.savefig(path, format=format, dpi=dpi)
+        self._blitter.invalidate()
+
+    def _index(self, step):
+        n = self.history.n_steps
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            raise ParameterError(f"A half-step is a whole number; got {step!r}.")
+        s = int(step) + (n if step < 0 else 0)
+        if not 0 <= s < n:
+            raise ParameterError(
+                f"Half-step {step} does not exist; choose one from 0 to {n - 1} "
+                f"(or -1 for the last)."
+            )
+        return s
+
+
+def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, truth=None):
+    """Several half-steps of one run side by side: the motion of EM on one page.
+
+    Each panel is the mixture over the data at one half-step (ghosts and arrows after an
+    M-step), titled with its name and log-likelihood.
+
+    Parameters
+    ----------
+    X : array-like (N,) or (N, D), D = 1 or 2
+    history : EMHistory
+    steps : sequence of int
+        Half-steps to show, in order (negative counts from the end).
+    size : {"screen", "projector"}
+    columns : sequence of str, optional
+    truth : GMMParams, optional
+
+    Returns
+    -------
+    Figure
+        With an Agg canvas (display it in a notebook, or ``savefig`` it).
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    d = X.shape[1]
+    if d not in (1, 2):
+        raise ParameterError(f"A step strip shows 1 or 2 columns; these data have {d}.")
+    steps = list(steps)
+    if not steps:
+        raise ParameterError("Give at least one half-step to show.")
+    n = history.n_steps
+    resolved = []
+    for step in steps:
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            raise ParameterError(f"A half-step is a whole number; got {step!r}.")
+        s = int(step) + (n if step < 0 else 0)
+        if not 0 <= s < n:
+            raise ParameterError(
+                f"Half-step {step} does not exist; choose from 0 to {n - 1} (or -1 for the last)."
+            )
+        resolved.append(s)
+    spec = _size_spec(size)
+    panel = spec["figsize_2d"][1] * 0.8 if d == 2 else spec["figsize"][1] * 0.75
+    fig = Figure(figsize=(panel * len(resolved) * (1.0 if d == 2 else 1.3), panel), dpi=100)
+    FigureCanvasAgg(fig)
+    fig.set_layout_engine("constrained")
+    axes = fig.subplots(1, len(resolved), squeeze=False)[0]
+    columns = tuple(columns) if columns else (("x",) if d == 1 else ("x1", "x2"))
+    cache = {}
+    for ax, s in zip(axes, resolved, strict=True):
+        params = history.params(s)
+        previous = history.params(s - 1) if history.phase(s) == "M" else None
+        if s > 0 and (s - 1) // 2 not in cache:
+            cache[(s - 1) // 2] = history.responsibilities(s, X)
+        resp = cache[(s - 1) // 2] if s > 0 else None
+        kwargs = dict(responsibilities=resp, previous=previous, size=size, xlabel=columns[0])
+        if d == 1:
+            draw_mixture_1d(ax, X, params, **kwargs)
+        else:
+            draw_mixture_2d(ax, X, params, ylabel=columns[1], **kwargs)
+        if truth is not None:
+            draw_truth(ax, X, _as_truth(truth), size=size)
+        ax.set_title(f"{_step_name(history, s)}\nlog-likelihood {history.log_likelihood(s):.4f}")
+        legend = ax.get_legend()
+        if legend is not None and ax is not axes[-1]:
+            legend.remove()  # one legend, on the last panel, is enough
+    return fig
+
+
+def _step_name(history, step):
+    """ "the start", "E-step 3", "M-step 3": a half-step as a reader names it."""
+    phase = history.phase(step)
+    return "the start" if phase == "init" else f"{phase}-step {history.iteration(step)}"
+
+
+def _as_truth(truth):
+    """A dataset's ``truth`` dict as GMMParams (or None)."""
+    if truth is None or isinstance(truth, GMMParams):
+        return truth
+    return GMMParams(
+        np.asarray(truth["weights"], float),
+        np.asarray(truth["means"], float),
+        np.asarray(truth["covariances"], float),
+        "full",
+    )
