@@ -29,3 +29,7 @@ class NotFittedError(GMMVizError, AttributeError):
 class ConvergenceWarning(UserWarning):
     """EM stopped at ``max_iter`` before the log-likelihood settled (as scikit-learn's
     ``ConvergenceWarning``, a ``UserWarning``)."""
+
+
+class OutputError(GMMVizError):
+    """A file cannot be written (a missing folder, no permission, a full disk)."""
