@@ -1,6 +1,7 @@
-"""The command line: ``gmm-viz solve`` prints a worked EM solution.
+"""The command line: ``gmm-viz solve`` prints a worked EM solution (or its history as CSV),
+``gmm-viz animate`` writes the run as a GIF, an MP4 or an HTML page.
 
-Run ``gmm-viz solve --help`` (or ``python -m gmm_viz solve --help``) for the options. Bad
+Run ``gmm-viz solve --help`` (or ``python -m gmm_viz animate --help``) for the options. Bad
 input of any kind prints a single ``error: ...`` line on standard error and exits with
 status 2; the arithmetic is done by :mod:`gmm_viz.em` and laid out by :mod:`gmm_viz.worked`.
 """
@@ -15,7 +16,7 @@ import sys
 
 import numpy as np
 
-from gmm_viz import datasets, worked
+from gmm_viz import datasets, export, plotting, worked
 from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES, covariances_from_full
 from gmm_viz.errors import DataError, GMMVizError, ParameterError
 
@@ -23,7 +24,10 @@ __all__ = ["build_parser", "main"]
 
 PROG = "gmm-viz"
 INIT_METHODS = ("kmeans", "k-means++", "random_from_data", "random")
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "csv")
+# animate runs to convergence unless --iterations says otherwise.
+ANIMATE_TOL = 1e-6
+ANIMATE_MAX_ITER = 500
 EXIT_USAGE = 2
 
 DESCRIPTION = """\
@@ -52,6 +56,23 @@ every step. With '--data toy' and no start of your own, the start is the one of 
 example in the course notes: means 1 and 2, variances 2 and 2, weights 0.5 and 0.5.
 Parameters you do not give come from the data set's suggested start (when it has one and
 --init is not given) or from --init."""
+
+
+ANIMATE_DESCRIPTION = """\
+Run EM and write every half-step as one frame of an animation, with the log-likelihood
+panel: a GIF (for slides), an MP4 (H.264, through the optional package imageio-ffmpeg) or
+one HTML page that plays offline (play, pause, a slider; the arrow keys step). The data,
+model and start options are those of 'gmm-viz solve'; without --iterations EM runs until it
+converges."""
+
+ANIMATE_EXAMPLES = """\
+examples:
+  gmm-viz animate --output toy.gif                       the seed's toy example, to convergence
+  gmm-viz animate --data faithful --k 2 --output faithful.html --size projector
+  gmm-viz animate --data galaxies --k 3 --init k-means++ --output galaxies.mp4 --fps 4
+
+A bad option or a path that cannot be written prints one 'error: ...' line and exits with
+status 2, leaving no file behind."""
 
 
 class _UsageError(Exception):
@@ -95,6 +116,16 @@ def _whole(minimum, what):
 
     parse.__name__ = what
     return parse
+
+
+def _fps(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number; got {text!r}") from None
+    if not math.isfinite(value) or not 0.1 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"must be from 0.1 to 60 frames per second; got {text!r}")
+    return value
 
 
 def _non_negative_float(text):
@@ -179,17 +210,9 @@ def _parse_fixed(text):
 # --------------------------------------------------------------------------------------
 
 
-def build_parser():
-    """The argument parser of ``gmm-viz`` (errors raise instead of exiting)."""
-    parser = ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EXAMPLES)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    solve = sub.add_parser(
-        "solve",
-        help="print a worked EM solution (E-step table, M-step formulas, log-likelihood)",
-        description=SOLVE_DESCRIPTION,
-        epilog=EXAMPLES,
-    )
-    data = solve.add_argument_group("data")
+def _add_data_and_model_options(parser):
+    """The options ``solve`` and ``animate`` share: the data, the model and its start."""
+    data = parser.add_argument_group("data")
     data.add_argument(
         "--data",
         default="toy",
@@ -202,7 +225,7 @@ def build_parser():
         metavar="COLS",
         help="columns to use: comma-separated names or 0-based positions (default: all)",
     )
-    model = solve.add_argument_group("model and start")
+    model = parser.add_argument_group("model and start")
     model.add_argument(
         "--k",
         type=_whole(1, "the number of components"),
@@ -253,6 +276,19 @@ def build_parser():
         help="parameters held at their starting values: comma-separated among weights, "
         "means, covariances",
     )
+
+
+def build_parser():
+    """The argument parser of ``gmm-viz`` (errors raise instead of exiting)."""
+    parser = ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EXAMPLES)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    solve = sub.add_parser(
+        "solve",
+        help="print a worked EM solution (E-step table, M-step formulas, log-likelihood)",
+        description=SOLVE_DESCRIPTION,
+        epilog=EXAMPLES,
+    )
+    _add_data_and_model_options(solve)
     run = solve.add_argument_group("run and output")
     run.add_argument(
         "--iterations",
@@ -262,7 +298,10 @@ def build_parser():
         help="EM iterations to work out (default 1; 0 shows only the start)",
     )
     run.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default text)"
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default text; csv: the history, one row per half-step and component)",
     )
     run.add_argument(
         "--digits",
@@ -270,6 +309,40 @@ def build_parser():
         default=6,
         metavar="D",
         help="significant digits in text and markdown (default 6)",
+    )
+    animate = sub.add_parser(
+        "animate",
+        help="write the run as an animation (GIF, MP4 or a self-contained HTML page)",
+        description=ANIMATE_DESCRIPTION,
+        epilog=ANIMATE_EXAMPLES,
+    )
+    _add_data_and_model_options(animate)
+    out = animate.add_argument_group("run and output")
+    out.add_argument(
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the file to write; its extension picks the format: .gif, .mp4 or .html",
+    )
+    out.add_argument(
+        "--iterations",
+        type=_whole(0, "the number of iterations"),
+        default=None,
+        metavar="N",
+        help=f"EM iterations to show (default: until the mean log-likelihood changes by less "
+        f"than {ANIMATE_TOL:g}, at most {ANIMATE_MAX_ITER})",
+    )
+    out.add_argument(
+        "--fps",
+        type=_fps,
+        default=2.0,
+        help="half-steps per second (default 2; from 0.1 to 60)",
+    )
+    out.add_argument(
+        "--size",
+        choices=("screen", "projector"),
+        default="screen",
+        help="screen (default) or projector: bigger text and lines for the back of a room",
     )
     return parser
 
@@ -411,13 +484,41 @@ def _prepare(args, stdin):
 def _solve(args, stdin, stdout):
     ds, k, options, preamble = _prepare(args, stdin)
     solution = worked.solve(ds.X, k, **options)
-    if args.format == "json":
+    if args.format == "csv":
+        out = export.history_csv(solution.history, ds.columns)
+    elif args.format == "json":
         out = worked.to_json(solution)
     elif args.format == "markdown":
         out = worked.to_markdown(solution, digits=args.digits, preamble=preamble)
     else:
         out = worked.to_text(solution, digits=args.digits, preamble=preamble)
     stdout.write(out)
+    stdout.flush()
+    return 0
+
+
+def _animate(args, stdin, stdout):
+    # The output's name is checked first: a wrong extension is said before any work.
+    fmt = export.animation_format(args.output)
+    ds, k, options, _ = _prepare(args, stdin)
+    if ds.X.shape[1] > 2:
+        raise DataError(
+            f"An animation shows 1 or 2 columns and {ds.name} has {ds.X.shape[1]}; choose "
+            "one or two with --columns."
+        )
+    if args.iterations is None:
+        options.update(iterations=ANIMATE_MAX_ITER, tol=ANIMATE_TOL)
+    solution = worked.solve(ds.X, k, **options)
+    history = solution.history
+    title = f"{ds.name}: {ds.X.shape[0]} points, K = {k}, {options['covariance_type']} covariance"
+    view = plotting.StepView(
+        ds.X, history, size=args.size, columns=ds.columns, title=title, truth=ds.truth
+    )
+    path = export.save_animation(view, args.output, fps=args.fps, format=fmt)
+    stdout.write(
+        f"wrote {path} ({history.n_steps} half-steps, {history.n_iter} iterations"
+        f"{', converged' if history.converged else ''})\n"
+    )
     stdout.flush()
     return 0
 
@@ -447,9 +548,11 @@ def main(argv=None):
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise _UsageError(
-                f"missing command; run '{PROG} solve' (see '{PROG} --help' for the options)"
+                f"missing command; run '{PROG} solve' or '{PROG} animate' (see '{PROG} --help' "
+                "for the options)"
             )
-        return _solve(args, sys.stdin, stdout)
+        command = _animate if args.command == "animate" else _solve
+        return command(args, sys.stdin, stdout)
     except BrokenPipeError:
         # The reader went away (e.g. '| head'): stop quietly.
         try:

@@ -29,12 +29,13 @@ from __future__ import annotations
 import html
 import json
 import textwrap
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from gmm_viz import em
-from gmm_viz.errors import ParameterError
+from gmm_viz.errors import ConvergenceWarning, ParameterError
 
 __all__ = [
     "EStepWork",
@@ -204,6 +205,7 @@ def solve(
     covariances=None,
     fixed=(),
     columns=None,
+    tol=0.0,
 ):
     """Run EM for ``iterations`` iterations and work out every step.
 
@@ -229,6 +231,9 @@ def solve(
         Parameters held at their starting values.
     columns : sequence of str, optional
         Column names for the tables (default ``x`` or ``x1``, ``x2``, ...).
+    tol : float
+        0 (the default) runs exactly ``iterations`` iterations; above 0, EM stops earlier
+        once the mean log-likelihood changes by less than ``tol``.
 
     Returns
     -------
@@ -239,19 +244,22 @@ def solve(
     DataError, ParameterError
         With one sentence, for data or options the engine cannot use.
     """
-    model = em.GaussianMixtureEM(
-        n_components,
-        covariance_type=covariance_type,
-        tol=0,
-        reg_covar=reg_covar,
-        max_iter=iterations,
-        init_params=init,
-        weights_init=weights,
-        means_init=means,
-        covariances_init=covariances,
-        fixed=fixed,
-        random_state=seed,
-    ).fit(X)
+    with warnings.catch_warnings():
+        # Stopping at the iteration limit is the point here; history.converged says it.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = em.GaussianMixtureEM(
+            n_components,
+            covariance_type=covariance_type,
+            tol=tol,
+            reg_covar=reg_covar,
+            max_iter=iterations,
+            init_params=init,
+            weights_init=weights,
+            means_init=means,
+            covariances_init=covariances,
+            fixed=fixed,
+            random_state=seed,
+        ).fit(X)
     X = np.asarray(X, dtype=float)
     if X.ndim == 1:
         X = X[:, None]

@@ -347,3 +347,82 @@ def test_environment_is_not_needed(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "82 points" in r.stdout
+
+
+# --------------------------------------------------------------------------------------
+# gmm-viz animate, and the history as CSV
+# --------------------------------------------------------------------------------------
+
+
+def test_animate_writes_a_gif_of_every_half_step(tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "toy.gif"
+    r = run("animate", "--data", "toy", *SEED_START, "--iterations", "3", "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"wrote {out} (7 half-steps, 3 iterations)\n"
+    with Image.open(out) as gif:
+        assert gif.n_frames == 7
+
+
+@pytest.mark.parametrize("suffix", [".html", ".mp4"])
+def test_animate_other_formats_to_convergence(tmp_path, capsys, monkeypatch, suffix):
+    pytest.importorskip("imageio_ffmpeg")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    out = tmp_path / f"faithful{suffix}"
+    args = ["animate", "--data", "faithful", "--k", "2", "--size", "projector", "--fps", "5"]
+    assert main([*args, "--output", str(out)]) == 0
+    assert "converged" in capsys.readouterr().out
+    assert out.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("args", "pattern"),
+    [
+        (["--output", "run.avi"], "end the file name with .gif, .mp4, .html"),
+        (["--output", "run"], "end the file name with"),
+        (["--output", "run.gif", "--fps", "0"], "--fps: must be from 0.1 to 60"),
+        (["--output", "run.gif", "--fps", "fast"], "--fps: must be a number"),
+        (["--output", "run.gif", "--size", "huge"], "--size: invalid choice"),
+        (["--output", "nowhere/run.gif"], "the folder 'nowhere' does not exist"),
+        (["--output", "run.gif", "--data", "nothing"], "no data set or file called"),
+        (["--output", "run.gif", "--k", "9"], "only 5 distinct points, fewer than the 9"),
+        ([], "the following arguments are required: --output"),
+    ],
+)
+def test_animate_errors_are_one_line_and_leave_no_file(
+    args, pattern, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["animate", *args]) == 2
+    captured = capsys.readouterr()
+    assert_one_error_line(2, captured.err)
+    assert pattern in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_animate_into_a_read_only_folder(tmp_path, capsys, monkeypatch):
+    if os.geteuid() == 0:
+        pytest.skip("root may write into a read-only folder")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        assert main(["animate", "--output", str(folder / "run.gif")]) == 2
+        assert "Cannot write" in capsys.readouterr().err
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_solve_csv_is_the_history(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["solve", "--data", "toy", *SEED_START, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "step,phase,iteration,log_likelihood,component,weight,mean_x,var_x"
+    assert len(lines) == 1 + 3 * 2  # start, E-step 1, M-step 1; two components
+    m1 = lines[5].split(",")
+    assert m1[:3] == ["2", "M", "1"]
+    assert float(m1[6]) == pytest.approx(SEED_MEANS[0], abs=1e-15)
+    assert float(m1[7]) == pytest.approx(SEED_VARIANCES[0], abs=1e-15)

@@ -31,6 +31,7 @@ __all__ = [
     "ANIMATION_FORMATS",
     "IMAGE_FORMATS",
     "animate",
+    "animation_format",
     "frames",
     "save_animation",
     "save_image",
@@ -62,7 +63,7 @@ def animate(X, history, path, *, fps=2.0, size="screen", columns=None, title=Non
     Path
         The file written (whole, or not at all).
     """
-    fmt = _animation_format(path)
+    fmt = animation_format(path)
     _check_fps(fps)
     view = StepView(X, history, size=size, columns=columns, title=title, truth=truth)
     return save_animation(view, path, fps=fps, format=fmt)
@@ -81,7 +82,7 @@ def save_animation(view, path, *, fps=2.0, steps=None, format=None):
     format : {".gif", ".mp4", ".html"}, optional
         Default: the extension of ``path``.
     """
-    fmt = format or _animation_format(path)
+    fmt = format or animation_format(path)
     if fmt not in ANIMATION_FORMATS:
         raise ParameterError(
             f"Unknown animation format {fmt!r}; use one of {', '.join(ANIMATION_FORMATS)}."
@@ -186,7 +187,7 @@ def _caption(history, step):
 # -- checks ----------------------------------------------------------------------------
 
 
-def _animation_format(path):
+def animation_format(path):
     suffix = Path(path).suffix.lower()
     if suffix not in ANIMATION_FORMATS:
         raise ParameterError(

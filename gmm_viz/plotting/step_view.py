@@ -22,7 +22,7 @@ from gmm_viz.errors import ParameterError
 from gmm_viz.plotting.figure import BlitRenderer, figure_for
 from gmm_viz.plotting.layout import refresh_layout
 from gmm_viz.plotting.loglik import draw_log_likelihood, update_log_likelihood
-from gmm_viz.plotting.one_d import draw_mixture_1d, update_mixture_1d
+from gmm_viz.plotting.one_d import _grid_1d, draw_mixture_1d, update_mixture_1d
 from gmm_viz.plotting.overlays import draw_truth
 from gmm_viz.plotting.style import _size_spec
 from gmm_viz.plotting.two_d import draw_mixture_2d, update_mixture_2d
@@ -35,7 +35,9 @@ class StepView:
 
     The figure is drawn once; every :meth:`show` changes the same artists (curves, point
     colours, ellipses, arrows, the log-likelihood marker), and :meth:`render` redraws only
-    those over a kept picture of the rest (blitting).
+    those over a kept picture of the rest (blitting). The x range is the run's (in 1-D it
+    holds every component of every half-step), so it never moves; the density axis grows
+    or shrinks only when the curves need it.
 
     Parameters
     ----------
@@ -96,7 +98,11 @@ class StepView:
         self.step = self._index(step)
         params = history.params(self.step)
         if d == 1:
-            self.artists = draw_mixture_1d(self.ax, X, params, size=size, xlabel=self.columns[0])
+            # One x range for the whole run, so that the axis never moves under the curves.
+            grid = _grid_1d(X[:, 0], None, _all_components(history))
+            self.artists = draw_mixture_1d(
+                self.ax, X, params, size=size, xlabel=self.columns[0], grid=grid
+            )
         else:
             self.artists = draw_mixture_2d(
                 self.ax, X, params, size=size, xlabel=self.columns[0], ylabel=self.columns[1]
@@ -252,6 +258,14 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
         if legend is not None and ax is not axes[-1]:
             legend.remove()  # one legend, on the last panel, is enough
     return fig
+
+
+def _all_components(history):
+    """Every component of every half-step as one mixture: what the x range must show."""
+    steps = [history.params(s) for s in range(history.n_steps)]
+    means = np.concatenate([p.means for p in steps])
+    covariances = np.concatenate([p.full_covariances() for p in steps])
+    return GMMParams(np.full(len(means), 1.0 / len(means)), means, covariances, "full")
 
 
 def _step_name(history, step):
