@@ -24,6 +24,7 @@ from gmm_viz import datasets, em, plotting, widgets  # noqa: E402
 from gmm_viz.em import GaussianMixtureEM, component_densities, e_step  # noqa: E402
 from gmm_viz.errors import GMMVizError  # noqa: E402
 from gmm_viz.widgets import EMExplorer  # noqa: E402
+from gmm_viz.widgets import explorer as explorer_module  # noqa: E402
 
 TOY_X = np.array([0.9, 0.7, 1.2, 2.4, 1.8])
 
@@ -169,7 +170,7 @@ def eruptions():
 def fit_counter(monkeypatch):
     """Counts calls of widgets._fit and of GaussianMixtureEM.fit."""
     calls = {"_fit": 0, "fit": 0}
-    real_fit_fn, real_fit = widgets._fit, GaussianMixtureEM.fit
+    real_fit_fn, real_fit = explorer_module._fit, GaussianMixtureEM.fit
 
     def counting_fit_fn(*args, **kwargs):
         calls["_fit"] += 1
@@ -179,7 +180,7 @@ def fit_counter(monkeypatch):
         calls["fit"] += 1
         return real_fit(self, *args, **kwargs)
 
-    monkeypatch.setattr(widgets, "_fit", counting_fit_fn)
+    monkeypatch.setattr(explorer_module, "_fit", counting_fit_fn)
     monkeypatch.setattr(GaussianMixtureEM, "fit", counting_fit)
     return calls
 
@@ -568,7 +569,7 @@ def _pick_three_columns(explorer):
 
 
 def _oversize_upload(explorer, monkeypatch):
-    monkeypatch.setattr(widgets, "MAX_UPLOAD_BYTES", 64)
+    monkeypatch.setattr(explorer_module, "MAX_UPLOAD_BYTES", 64)
     explorer.upload.value = _upload_value(_csv_bytes()[0], name="big.csv")
 
 
@@ -672,7 +673,7 @@ def test_oversize_upload_is_refused(toy, monkeypatch):
     _assert_message(toy, "limit", "64 bytes")
     _assert_unchanged(toy, before)
     assert toy._uploaded is None
-    monkeypatch.setattr(widgets, "MAX_UPLOAD_BYTES", 10**6)
+    monkeypatch.setattr(explorer_module, "MAX_UPLOAD_BYTES", 10**6)
     content, rows = _csv_bytes()
     toy.upload.value = _upload_value(content, name="other.csv")
     _assert_no_message(toy)
@@ -742,7 +743,7 @@ def test_data_dropdown_choices(toy, fit_counter):
 
 def test_k_input_and_the_progress_bar(eruptions, fit_counter, monkeypatch):
     seen = []
-    counting_fit = widgets._fit
+    counting_fit = explorer_module._fit
 
     def watching_fit(dataset, options, progress=None):
         seen.append(eruptions.progress.layout.display)
@@ -750,7 +751,7 @@ def test_k_input_and_the_progress_bar(eruptions, fit_counter, monkeypatch):
         seen.append(eruptions.progress.value)
         return model
 
-    monkeypatch.setattr(widgets, "_fit", watching_fit)
+    monkeypatch.setattr(explorer_module, "_fit", watching_fit)
     assert eruptions.progress.layout.display == "none"
     eruptions.k_input.value = 3
     assert _fits(fit_counter) == (1, 1)
@@ -1015,3 +1016,50 @@ def test_constructor_accepts_arrays_datasets_and_names():
         EMExplorer("toy", colour="red")
     with pytest.raises(GMMVizError, match="3 columns"):
         EMExplorer(np.random.default_rng(0).normal(size=(10, 3)))
+
+
+# --------------------------------------------------------------------------------------
+# Downloads: this picture (PNG), the run (GIF), the numbers (CSV)
+# --------------------------------------------------------------------------------------
+
+
+def _link_payload(html_text, css_class):
+    import base64
+    import re
+
+    match = re.search(
+        rf'class="{css_class}" download="([^"]+)" href="data:([^;]+);base64,([^"]+)"', html_text
+    )
+    assert match, html_text[:200]
+    return match.group(1), match.group(2), base64.b64decode(match.group(3))
+
+
+def test_downloads_follow_the_picture_and_the_fit(toy):
+    import csv
+    import io
+
+    from PIL import Image
+
+    toy.step = 2
+    name, mime, png = _link_payload(toy.downloads.png_link.value, "gmm-png")
+    assert (name, mime) == ("toy-step-2.png", "image/png")
+    assert png == toy.image.value  # exactly the picture on the screen
+    name, mime, text = _link_payload(toy.downloads.csv_link.value, "gmm-csv")
+    assert (name, mime) == ("toy-history.csv", "text/csv")
+    rows = list(csv.DictReader(io.StringIO(text.decode())))
+    assert len(rows) == toy.n_steps * 2
+    assert float(rows[4]["mean_x"]) == toy.history.params(2).means[0, 0]
+    # The GIF is made on demand, and the picture shown stays.
+    assert toy.downloads.gif_link.value == ""
+    toy.downloads.gif_button.click()
+    name, mime, gif = _link_payload(toy.downloads.gif_link.value, "gmm-gif")
+    assert (name, mime) == ("toy-run.gif", "image/gif")
+    with Image.open(io.BytesIO(gif)) as image:
+        assert image.n_frames == toy.n_steps
+    assert toy.step == 2 and toy.view.step == 2
+    # A new fit takes the GIF away (it would show the old run) and remakes the numbers.
+    assert toy.set_options(init="kmeans", n_components=3) is True
+    assert toy.downloads.gif_link.value == "" and not toy.downloads.gif_button.disabled
+    _, _, text = _link_payload(toy.downloads.csv_link.value, "gmm-csv")
+    rows = list(csv.DictReader(io.StringIO(text.decode())))
+    assert {row["component"] for row in rows} == {"1", "2", "3"}

@@ -15,6 +15,7 @@ from gmm_viz.export.animation import (
     animate,
     animation_format,
     frames,
+    gif_bytes,
     save_animation,
     save_image,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "animate",
     "animation_format",
     "frames",
+    "gif_bytes",
     "history_csv",
     "history_json",
     "history_rows",

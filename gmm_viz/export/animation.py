@@ -33,6 +33,7 @@ __all__ = [
     "animate",
     "animation_format",
     "frames",
+    "gif_bytes",
     "save_animation",
     "save_image",
 ]
@@ -120,7 +121,21 @@ def save_image(view, path, step=None):
 # -- formats ---------------------------------------------------------------------------
 
 
-def _write_gif(view, steps, path, fps):
+def gif_bytes(view, *, fps=2.0, steps=None):
+    """The half-steps of a view (default all) as an animated GIF, in memory; the picture
+    shown before is shown again afterwards."""
+    _check_fps(fps)
+    shown = view.step
+    steps = list(range(view.n_steps)) if steps is None else list(steps)
+    buf = io.BytesIO()
+    try:
+        _write_gif(view, steps, buf, fps)
+    finally:
+        view.show(shown)
+    return buf.getvalue()
+
+
+def _write_gif(view, steps, target, fps):
     images = [
         PIL.Image.fromarray(f).quantize(method=PIL.Image.Quantize.FASTOCTREE)
         for f in frames(view, steps)
@@ -128,7 +143,7 @@ def _write_gif(view, steps, path, fps):
     duration = [round(1000 / fps)] * len(images)
     duration[-1] *= _HOLD_LAST
     images[0].save(
-        path, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0
+        target, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0
     )
 
 

@@ -1,228 +1,37 @@
 """The EM explorer: one widget to step through EM, half-step by half-step.
 
-:class:`EMExplorer` composes the controls (ipywidgets) with the plotting functions of
-:mod:`gmm_viz.plotting`. It keeps one state object (:class:`ExplorerState`): the data, the
-fit options and the fitted history. Fitting runs once per change of data or options;
-moving through the half-steps only reads the stored history and updates the artists in
-place. Bad data or options never change the state: a message says what is wrong and the
-previous data, step and picture stay.
+It holds the state (:mod:`gmm_viz.widgets.state`), builds the controls, and answers their
+events; the picture is a :class:`~gmm_viz.plotting.StepView`, the downloads a
+:class:`~gmm_viz.widgets.downloads.DownloadBar`.
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from html import escape as _html_escape
 
 import ipywidgets as widgets
-import numpy as np
 
 from gmm_viz import datasets, plotting, tables, worked
 from gmm_viz.em import (
     COVARIANCE_TYPES,
     PARAMETER_NAMES,
-    EMHistory,
-    GaussianMixtureEM,
-    covariances_from_full,
 )
-from gmm_viz.errors import ConvergenceWarning, GMMVizError
-
-__all__ = ["EMExplorer", "ExplorerState", "CurrentStep"]
-
-# Uploads larger than this are refused before parsing (the browser sends them whole); the
-# same limit as the reader's, so that the message and the limit agree.
-MAX_UPLOAD_BYTES = datasets.MAX_INPUT_BYTES
-INIT_CHOICES = (
-    ("the data set's suggested start", "start"),
-    ("k-means", "kmeans"),
-    ("k-means++", "k-means++"),
-    ("random points of the data", "random_from_data"),
-    ("random responsibilities", "random"),
+from gmm_viz.errors import GMMVizError
+from gmm_viz.widgets.downloads import DownloadBar
+from gmm_viz.widgets.state import (
+    DATA_CHOICES,
+    INIT_CHOICES,
+    MAX_UPLOAD_BYTES,
+    REG_CHOICES,
+    CurrentStep,
+    ExplorerState,
+    FitOptions,
+    _data_key,
+    _dataset_from,
+    _defaults_for,
+    _fit,
 )
-DATA_CHOICES = (
-    ("Toy example (5 points, worked by hand)", "toy"),
-    ("Old Faithful: eruption time (1-D)", "faithful:eruptions"),
-    ("Old Faithful: waiting time (1-D)", "faithful:waiting"),
-    ("Old Faithful: both columns (2-D)", "faithful"),
-    ("Galaxies: velocities (1-D)", "galaxies"),
-    ("Synthetic 1-D, with its true mixture", "synthetic"),
-    ("Synthetic 2-D, with its true mixture", "synthetic2d"),
-    ("Your pasted numbers", "pasted"),
-    ("Your uploaded CSV", "uploaded"),
-)
-REG_CHOICES = (("0 (exact EM)", 0.0), ("1e-6", 1e-6), ("1e-3", 1e-3), ("0.1", 0.1))
-
-
-@dataclass(frozen=True)
-class CurrentStep:
-    """What the explorer shows at its current half-step.
-
-    Attributes
-    ----------
-    step : int
-        0 = the start, then 1 = E-step 1, 2 = M-step 1, ...
-    phase : {"init", "E", "M"}
-    iteration : int
-    weights, means, covariances : ndarray
-        The parameters shown (entering the E-step, or produced by the M-step).
-    responsibilities : ndarray (N, K) or None
-        None at the start, before any E-step; an M-step shows the ones it used.
-    log_likelihood : float
-        Total log-likelihood of the parameters shown.
-    """
-
-    step: int
-    phase: str
-    iteration: int
-    weights: np.ndarray
-    means: np.ndarray
-    covariances: np.ndarray
-    responsibilities: np.ndarray | None
-    log_likelihood: float
-
-
-@dataclass
-class FitOptions:
-    """The options a fit depends on; changing any of them refits."""
-
-    n_components: int = 2
-    covariance_type: str = "full"
-    init: str = "kmeans"
-    seed: int = 0
-    fixed: tuple = ()
-    reg_covar: float = 1e-6
-    tol: float = 1e-6
-    max_iter: int = 200
-    n_init: int = 1
-
-
-@dataclass
-class ExplorerState:
-    """Everything the explorer shows is derived from this one object."""
-
-    dataset: datasets.Dataset
-    options: FitOptions
-    model: GaussianMixtureEM
-    step: int = 0
-    selected_point: int = 0
-    selected_component: int = 0
-
-    @property
-    def history(self) -> EMHistory:
-        return self.model.history_
-
-    @property
-    def X(self):
-        return self.dataset.X
-
-
-def _dataset_from(data, columns=None):
-    """A Dataset from an array, a Dataset, or a name; raises GMMVizError when bad."""
-    if isinstance(data, datasets.Dataset):
-        ds = data
-    elif isinstance(data, str):
-        if data == "synthetic2d":
-            ds = datasets.synthetic(n_features=2, random_state=0)
-        else:
-            ds = datasets.load(data)
-    else:
-        X = datasets.validate_data(data)  # a DataError (not a ValueError) for text, ragged rows
-        ds = datasets.Dataset(
-            X=X,
-            columns=tuple(f"x{j + 1}" for j in range(X.shape[1])),
-            name="your data",
-            source="given as an array",
-        )
-    if columns is not None:
-        ds = ds.select(columns)
-    if ds.X.shape[1] > 2:
-        raise GMMVizError(
-            f"The explorer draws 1-D or 2-D data but these have {ds.X.shape[1]} columns; "
-            "choose one or two columns."
-        )
-    return ds
-
-
-def _data_key(data, columns, dataset):
-    """The data dropdown's choice for data given by name ("given" when none matches): with
-    columns, that of the columns kept (e.g. "faithful:waiting"), not the whole data set."""
-    if not isinstance(data, str):
-        return "given"
-    key = data.strip().lower() if columns is None else dataset.name
-    return key if key in {k for _, k in DATA_CHOICES} else "given"
-
-
-def _start_for(dataset, options):
-    """Explicit initial values when the data set's suggested start is chosen."""
-    if options.init != "start":
-        return {}
-    start = dataset.start
-    if start is None:
-        raise GMMVizError(
-            f"The data set {dataset.name!r} has no suggested start; choose k-means or "
-            "another initialisation."
-        )
-    k = len(start["weights"])
-    if k != options.n_components:
-        raise GMMVizError(
-            f"The suggested start of {dataset.name!r} has {k} components; set K to {k} or "
-            "choose another initialisation."
-        )
-    return {
-        "weights_init": np.asarray(start["weights"], dtype=float),
-        "means_init": np.asarray(start["means"], dtype=float),
-        "covariances_init": covariances_from_full(
-            start["covariances"], options.covariance_type, start["weights"]
-        ),
-    }
-
-
-def _defaults_for(dataset):
-    """The options a data set opens with: its own start (exact EM, as worked by hand),
-    K of its true mixture for synthetic data, otherwise K = 2 from k-means."""
-    if dataset.start is not None:
-        return {
-            "n_components": len(dataset.start["weights"]),
-            "init": "start",
-            "reg_covar": 0.0,
-            "fixed": (),
-            "covariance_type": "full",
-        }
-    k = len(dataset.truth["weights"]) if dataset.truth is not None else 2
-    return {"n_components": k, "init": "kmeans"}
-
-
-def _fit(dataset, options, progress=None):
-    """Fit a GaussianMixtureEM for these data and options (raises GMMVizError)."""
-    explicit = _start_for(dataset, options)
-    init = "kmeans" if options.init == "start" else options.init
-    fixed = tuple(options.fixed)
-    if "covariances" in fixed and "covariances_init" not in explicit:
-        # The seed-000 model: variances held at 1 (in the data's units).
-        k, d = options.n_components, dataset.X.shape[1]
-        explicit["covariances_init"] = covariances_from_full(
-            np.broadcast_to(np.eye(d), (k, d, d)), options.covariance_type
-        )
-    if "weights" in fixed and "weights_init" not in explicit:
-        explicit["weights_init"] = np.full(options.n_components, 1.0 / options.n_components)
-    model = GaussianMixtureEM(
-        options.n_components,
-        covariance_type=options.covariance_type,
-        tol=options.tol,
-        reg_covar=options.reg_covar,
-        max_iter=options.max_iter,
-        n_init=options.n_init,
-        init_params=init,
-        fixed=fixed,
-        random_state=options.seed,
-        **explicit,
-    )
-    with warnings.catch_warnings():
-        # The step label says "stopped at the iteration limit" beside the picture; the
-        # warning would repeat it in an output area the viewer does not look at.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(dataset.X, progress=progress)
-    return model
 
 
 class EMExplorer:
@@ -613,7 +422,8 @@ class EMExplorer:
                 self.work_html,
             ]
         )
-        main = w.HBox([w.VBox([self.image]), side])
+        self.downloads = DownloadBar()
+        main = w.HBox([w.VBox([self.image, self.downloads.box]), side])
         settings = w.Accordion(children=[data_box, model_box])
         settings.set_title(0, "Data")
         settings.set_title(1, "Model and start")
@@ -746,10 +556,12 @@ class EMExplorer:
     def _build_figure(self):
         """A new picture for new data (a new figure: its size follows the data's D)."""
         self.view = self._new_view(figure=None)
+        self.downloads.new_run(self.view, self.state.dataset.name, self.state.dataset.columns)
 
     def _reset_plot(self):
         """The picture of a new fit of the same data, drawn into the same figure."""
         self.view = self._new_view(figure=self.view.figure)
+        self.downloads.new_run(self.view, self.state.dataset.name, self.state.dataset.columns)
 
     def _new_view(self, figure):
         st = self.state
@@ -772,7 +584,9 @@ class EMExplorer:
     def _render(self):
         """Show the current half-step: artists in place, the panels, then the image."""
         self._update_view()
-        self.image.value = self.view.png()
+        png = self.view.png()
+        self.image.value = png
+        self.downloads.new_picture(png, self.state.step)
 
     def _update_view(self):
         """Everything a half-step changes except the PNG: artists, label, table, formulas."""

@@ -1,0 +1,18 @@
+"""The EM explorer: one widget to step through EM, half-step by half-step.
+
+:class:`EMExplorer` composes the controls (ipywidgets) with the picture of
+:class:`gmm_viz.plotting.StepView`. It keeps one state object (:class:`ExplorerState`): the
+data, the fit options and the fitted history. Fitting runs once per change of data or
+options; moving through the half-steps only reads the stored history and updates the
+artists in place. Bad data or options never change the state: a message says what is wrong
+and the previous data, step and picture stay.
+
+Rooms: :mod:`~gmm_viz.widgets.state` (the state and how a fit is made, no widgets),
+:mod:`~gmm_viz.widgets.explorer` (the controls and their events),
+:mod:`~gmm_viz.widgets.downloads` (this picture, the run, the numbers as files).
+"""
+
+from gmm_viz.widgets.explorer import EMExplorer
+from gmm_viz.widgets.state import CurrentStep, ExplorerState, FitOptions, _fit
+
+__all__ = ["CurrentStep", "EMExplorer", "ExplorerState", "FitOptions", "_fit"]

@@ -1,0 +1,108 @@
+"""The explorer's downloads: this picture (PNG), the run (GIF), the numbers (CSV).
+
+Each file reaches the browser as a link with the file inside it (a ``data:`` address and a
+``download`` name), so it works the same in JupyterLab, Notebook 7 and Voila, with no
+server route and nothing written on the server. The picture's link follows every
+half-step; the numbers' link every fit; the GIF, which takes a second or two, is made when
+asked for.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+
+import ipywidgets as widgets
+
+from gmm_viz import export
+
+__all__ = ["DownloadBar"]
+
+_LINK = (
+    'style="display:inline-block;padding:4px 10px;border:1px solid #888;border-radius:4px;'
+    'text-decoration:none;color:#111;background:#f4f4f4;margin-right:6px"'
+)
+
+
+def _link(data, mime, filename, label, css_class):
+    href = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return (
+        f'<a class="{css_class}" download="{html.escape(filename)}" href="{href}" {_LINK}>'
+        f"⬇ {html.escape(label)}</a>"
+    )
+
+
+def _size(n_bytes):
+    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e5 else f"{n_bytes / 1e3:.0f} kB"
+
+
+def file_stem(name):
+    """A file name made from a data set's name: 'Old Faithful' -> 'old-faithful'."""
+    stem = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")
+    return stem or "em"
+
+
+class DownloadBar:
+    """A row of download links under the picture.
+
+    Parameters
+    ----------
+    fps : float
+        Half-steps per second of the GIF.
+    """
+
+    def __init__(self, fps=2.0):
+        self.fps = fps
+        self._view = None
+        self._stem = "em"
+        self.png_link = widgets.HTML()
+        self.csv_link = widgets.HTML()
+        self.gif_button = widgets.Button(
+            description="Make the run's GIF",
+            tooltip="Draw every half-step into an animated GIF (a second or two)",
+            icon="film",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.gif_link = widgets.HTML()
+        self.gif_button.on_click(lambda _: self.make_gif())
+        self.box = widgets.HBox(
+            [self.png_link, self.csv_link, self.gif_button, self.gif_link],
+            layout=widgets.Layout(align_items="center", flex_flow="row wrap"),
+        )
+        self.box.add_class("gmm-downloads")
+
+    def new_run(self, view, name, columns):
+        """A new fit: the numbers' link is remade, the GIF is to be made again."""
+        self._view = view
+        self._stem = file_stem(name)
+        text = export.history_csv(view.history, columns).encode("utf-8")
+        self.csv_link.value = _link(
+            text, "text/csv", f"{self._stem}-history.csv", "the numbers (CSV)", "gmm-csv"
+        )
+        self.gif_link.value = ""
+        self.gif_button.disabled = False
+        self.gif_button.description = "Make the run's GIF"
+
+    def new_picture(self, png, step):
+        """The picture shown changed: its link now holds it."""
+        self.png_link.value = _link(
+            png, "image/png", f"{self._stem}-step-{step}.png", "this picture (PNG)", "gmm-png"
+        )
+
+    def make_gif(self):
+        """Draw the run into a GIF and offer it as a link (the picture shown is kept)."""
+        view = self._view
+        if view is None:
+            return
+        self.gif_button.disabled = True
+        self.gif_button.description = "Making the GIF…"
+        data = export.gif_bytes(view, fps=self.fps)
+        self.gif_link.value = _link(
+            data,
+            "image/gif",
+            f"{self._stem}-run.gif",
+            f"the run (GIF, {_size(len(data))})",
+            "gmm-gif",
+        )
+        self.gif_button.description = "GIF ready"
