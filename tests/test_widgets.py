@@ -20,7 +20,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Ellipse  # noqa: E402
 
-from gmm_viz import datasets, em, plotting, widgets  # noqa: E402
+from gmm_viz import datasets, em, plotting  # noqa: E402
 from gmm_viz.em import GaussianMixtureEM, component_densities, e_step  # noqa: E402
 from gmm_viz.errors import GMMVizError  # noqa: E402
 from gmm_viz.widgets import EMExplorer  # noqa: E402
