@@ -201,3 +201,39 @@ def assert_no_error_output(stderr_outputs, text: str):
     """No stderr output (the locator stderr_outputs finds none) and no traceback in text."""
     assert stderr_outputs.count() == 0, stderr_outputs.first.inner_text()
     assert "Traceback" not in text, text[text.index("Traceback") :][:2000]
+
+
+# ------------------------------------------------------------------------------ downloads
+
+
+def check_downloads(page, root, folder: Path, prefix: str) -> dict:
+    """Click the explorer's three downloads (in the element ``root``) and check that each
+    file arrives and opens: a PNG picture, the history CSV, and a GIF of the whole run.
+
+    The files are kept in ``folder`` as ``<prefix>-<name>``; returns their paths by kind.
+    """
+    from PIL import Image  # Pillow comes with matplotlib
+
+    saved = {}
+
+    def fetch(selector, kind):
+        link = root.locator(selector)
+        link.wait_for(state="visible")
+        with page.expect_download() as info:
+            link.click()
+        download = info.value
+        path = folder / f"{prefix}-{download.suggested_filename}"
+        download.save_as(str(path))
+        saved[kind] = path
+        return path
+
+    png = fetch("a.gmm-png", "png")
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width > 300, (image.format, image.size)
+    csv_text = fetch("a.gmm-csv", "csv").read_text()
+    assert csv_text.startswith("step,phase,iteration,log_likelihood,component,weight,"), csv_text
+    root.get_by_role("button", name="Make the run's GIF").click()
+    gif = fetch("a.gmm-gif", "gif")
+    with Image.open(gif) as image:
+        assert image.format == "GIF" and image.n_frames > 2, (image.format, image.n_frames)
+    return saved

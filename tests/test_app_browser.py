@@ -26,6 +26,7 @@ from browser_helpers import (
     TIMEOUT_MS,
     PageErrors,
     assert_no_error_output,
+    check_downloads,
     open_page,
     skip_module_without_browser,
 )
@@ -394,4 +395,15 @@ def test_load_and_step_timings_and_readme_screenshot(app, artifacts_dir, capsys)
     (artifacts_dir / "browser_timings.json").write_text(json.dumps(timings, indent=2) + "\n")
     with capsys.disabled():
         print(f"\nbrowser timings: {json.dumps(timings)}")
+    app.assert_no_errors()
+
+
+def test_downloads_arrive_and_open(app, artifacts_dir):
+    """This picture (PNG), the numbers (CSV) and the run (GIF) reach the browser as files."""
+    app.open()
+    app.press_on_slider("ArrowRight")
+    app.wait_step(1)
+    saved = check_downloads(app.page, app.page.locator(".gmm-explorer"), artifacts_dir, "voila")
+    assert saved["png"].name == "voila-toy-step-1.png"
+    assert saved["gif"].name == "voila-toy-run.gif"
     app.assert_no_errors()

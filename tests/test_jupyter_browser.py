@@ -43,6 +43,7 @@ from browser_helpers import (
     PageErrors,
     ServerLog,
     assert_no_error_output,
+    check_downloads,
     free_port,
     open_page,
     skip_module_without_browser,
@@ -420,6 +421,9 @@ def _run_and_step(nb: NotebookPage, path: str, screenshot: Path, known_load_erro
         assert NO_E_STEP not in table, table
         assert TOY_R11 in table, table
         assert nb.src() != src0
+        check_downloads(
+            nb.page, nb.page.locator(EXPLORER).first, screenshot.parent, screenshot.stem
+        )
         nb.assert_no_errors(known_load_errors)
     finally:
         _screenshot(nb, screenshot)
