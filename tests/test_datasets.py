@@ -24,7 +24,7 @@ from gmm_viz.datasets import (
 )
 from gmm_viz.errors import DataError, GMMVizError, ParameterError
 
-DATA_DIR = Path(datasets.__file__).parent / "data"
+DATA_DIR = Path(datasets.__file__).parent.parent / "data"  # gmm_viz/data
 
 
 def csv_rows(name):
@@ -627,7 +627,7 @@ def test_utf16_and_excel_files():
 
 
 def test_size_limit_for_files_and_bytes(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "MAX_INPUT_BYTES", 100)
+    monkeypatch.setattr(datasets.readers, "MAX_INPUT_BYTES", 100)
     path = tmp_path / "big.csv"
     path.write_text("x\n" + "1.5\n2.5\n" * 20)  # 162 bytes
     msg = error_text(load_csv, path)

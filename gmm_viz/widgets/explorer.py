@@ -12,7 +12,7 @@ from html import escape as _html_escape
 
 import ipywidgets as widgets
 
-from gmm_viz import datasets, plotting, tables, worked
+from gmm_viz import datasets, plotting, worked
 from gmm_viz.em import (
     COVARIANCE_TYPES,
     PARAMETER_NAMES,
@@ -598,7 +598,7 @@ class EMExplorer:
         st = self.state
         s = st.step
         resp = self._responsibilities(s)
-        self.table_html.value = tables.responsibility_table_html(
+        self.table_html.value = worked.responsibility_table_html(
             resp,
             st.X,
             columns=st.dataset.columns,
