@@ -17,7 +17,7 @@ import sys
 import numpy as np
 
 from gmm_viz import datasets, export, plotting, worked
-from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES, covariances_from_full
+from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES
 from gmm_viz.errors import DataError, GMMVizError, ParameterError
 
 __all__ = ["build_parser", "main"]
@@ -452,12 +452,13 @@ def _prepare(args, stdin):
     if start is not None and args.init is None and len(start["weights"]) == k:
         if len(given) < 3:
             how.append("the data set's suggested start" + (" for the rest" if given else ""))
+        suggested = ds.start_for(k, cov_type)
         if weights is None:
-            weights = start["weights"]
+            weights = suggested["weights_init"]
         if means is None:
-            means = start["means"]
+            means = suggested["means_init"]
         if covariances is None:
-            covariances = covariances_from_full(start["covariances"], cov_type, start["weights"])
+            covariances = suggested["covariances_init"]
     init = args.init or "kmeans"
     if weights is None or means is None or covariances is None:
         how.append(f"{'the rest from ' if given else ''}{init} (seed {args.seed})")

@@ -260,7 +260,7 @@ NB02 = [
     from IPython.display import HTML
 
     resp, _ = e_step(X, soft.params_)
-    HTML(plotting.responsibility_table_html(resp, X, columns=data.columns, max_rows=8))
+    HTML(worked.responsibility_table_html(resp, X, columns=data.columns, max_rows=8))
     """),
     md("""
     A point sitting between two clusters gets, say, 0.55 and 0.45. K-means rounds that to 1 and
@@ -301,7 +301,7 @@ NB02 = [
     """),
     code("""
     # NBVAL_IGNORE_OUTPUT
-    explorer = EMExplorer(data, 3, init="kmeans", covariance_type="spherical",
+    explorer = EMExplorer(data, 3, init_params="kmeans", covariance_type="spherical",
                           fixed=("weights", "covariances"))
     explorer
     """),
@@ -518,7 +518,7 @@ NB04 = [
     """),
     code("""
     # NBVAL_IGNORE_OUTPUT
-    explorer = EMExplorer(toy, 2, init="random_from_data", seed=3, reg_covar=0.0)
+    explorer = EMExplorer(toy, 2, init_params="random_from_data", random_state=3, reg_covar=0.0)
     explorer
     """),
     md("""

@@ -745,3 +745,42 @@ def test_mixed_delimiters_with_decimal_commas_stay_an_error():
     # "1;2,3" could be European notation for 1 and 2.3: refuse rather than guess.
     with pytest.raises(DataError, match="decimal comma"):
         parse_text("1;2,3")
+
+
+def test_one_rule_for_the_suggested_start_in_the_cli_and_the_explorer():
+    """Dataset.start_for is the rule both use: the start's covariances shaped per type, and
+    a sentence when K does not match or there is no start."""
+    import argparse
+
+    from gmm_viz.cli import _prepare
+    from gmm_viz.widgets.state import FitOptions, _start_for
+
+    ds = toy()
+    for covariance_type, shape in (("full", (2, 1, 1)), ("diag", (2, 1)), ("spherical", (2,))):
+        start = ds.start_for(2, covariance_type)
+        assert start["covariances_init"].shape == shape
+        explorer = _start_for(ds, FitOptions(2, covariance_type, init_params="start"))
+        for key, value in start.items():
+            np.testing.assert_array_equal(explorer[key], value)
+        args = argparse.Namespace(
+            data="toy",
+            columns=None,
+            covariance_type=covariance_type,
+            fixed="",
+            means=None,
+            variances=None,
+            weights=None,
+            k=2,
+            init=None,
+            seed=0,
+            reg_covar=0.0,
+            iterations=1,
+        )
+        _, _, options, _ = _prepare(args, stdin=None)
+        np.testing.assert_array_equal(options["covariances"], start["covariances_init"])
+        np.testing.assert_array_equal(options["means"], start["means_init"])
+    assert ds.start_for(2, "tied")["covariances_init"].shape == (1, 1)
+    with pytest.raises(ParameterError, match="has 2 components; set K to 2"):
+        ds.start_for(3)
+    with pytest.raises(ParameterError, match="has no suggested start"):
+        galaxies().start_for(2)

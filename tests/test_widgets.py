@@ -95,8 +95,8 @@ def _snapshot(explorer):
         "data_dropdown": explorer.data_dropdown.value,
         "k": explorer.k_input.value,
         "cov": explorer.cov_dropdown.value,
-        "init": explorer.init_dropdown.value,
-        "seed": explorer.seed_input.value,
+        "init_params": explorer.init_dropdown.value,
+        "random_state": explorer.seed_input.value,
         "reg": explorer.reg_dropdown.value,
         "fixed": _fixed_values(explorer),
         "columns": explorer.column_picker.value,
@@ -210,7 +210,7 @@ def test_toy_step_2_reproduces_the_worked_example(shared):
     np.testing.assert_allclose(
         cur.weights, [0.5124981885949778, 1 - 0.5124981885949778], rtol=0, atol=1e-12
     )
-    assert shared.state.options.init == "start" and shared.state.options.reg_covar == 0.0
+    assert shared.state.options.init_params == "start" and shared.state.options.reg_covar == 0.0
 
 
 def test_step_moves_the_1d_component_curves(shared):
@@ -237,7 +237,7 @@ def test_step_moves_the_1d_component_curves(shared):
 
 def test_step_moves_the_2d_ellipses():
     X = _two_clusters_2d()
-    explorer = EMExplorer(X, 2, init="random_from_data", seed=3)
+    explorer = EMExplorer(X, 2, init_params="random_from_data", random_state=3)
     art = explorer.view.artists
     assert isinstance(art, plotting.MixtureArtists2D)
     centers = {}
@@ -428,7 +428,7 @@ def test_scrubbing_never_refits(shared, fit_counter):
 
 
 def test_data_changes_refit_exactly_once(toy, fit_counter):
-    assert toy.set_options(seed=3) is True
+    assert toy.set_options(random_state=3) is True
     assert _fits(fit_counter) == (1, 1)
     assert toy.load_text("1 2 3 7 8 9") is True
     assert _fits(fit_counter) == (1, 1)
@@ -465,7 +465,7 @@ def test_load_text_1d(toy):
     _assert_no_message(toy)
     np.testing.assert_array_equal(toy.dataset.X.ravel(), [1.0, 1.2, 0.8, 5.1, 4.9, 5.3])
     assert toy.data_dropdown.value == "pasted"
-    assert toy.state.options.init == "kmeans"  # pasted numbers have no suggested start
+    assert toy.state.options.init_params == "kmeans"  # pasted numbers have no suggested start
     assert toy.init_dropdown.value == "kmeans"
     assert isinstance(toy.view.artists, plotting.MixtureArtists1D)
     assert toy.step == 0 and toy.point_input.max == 6
@@ -636,7 +636,7 @@ def refusing_toy(_refusing_toy):
     each case leaves it as it was, or it is made again."""
     explorer = _refusing_toy.get("explorer")
     if explorer is None or explorer.history is not _refusing_toy["history"]:
-        explorer = EMExplorer("toy", init="kmeans")
+        explorer = EMExplorer("toy", init_params="kmeans")
         _refusing_toy.update(explorer=explorer, history=explorer.history)
     explorer.paste_area.value = ""
     explorer.step = 2
@@ -650,7 +650,7 @@ def test_bad_data_or_options_leave_everything_as_it_was(case, refusing_toy):
         explorer = refusing_toy
         assert explorer._uploaded is None and explorer.dataset.name == "toy"
     else:
-        explorer = EMExplorer("toy", init="kmeans")
+        explorer = EMExplorer("toy", init_params="kmeans")
         setup(explorer)
     explorer.step = 2
     assert explorer.message == ""
@@ -737,8 +737,8 @@ def test_data_dropdown_choices(toy, fit_counter):
         np.testing.assert_array_equal(art.X.reshape(shape), toy.dataset.X)
         assert toy.point_input.max == shape[0], key
         # Only the toy example has a suggested start, which the explorer takes.
-        assert toy.state.options.init == ("start" if key == "toy" else "kmeans"), key
-        assert toy.init_dropdown.value == toy.state.options.init
+        assert toy.state.options.init_params == ("start" if key == "toy" else "kmeans"), key
+        assert toy.init_dropdown.value == toy.state.options.init_params
 
 
 def test_k_input_and_the_progress_bar(eruptions, fit_counter, monkeypatch):
@@ -799,13 +799,13 @@ def test_init_dropdown(eruptions, fit_counter):
     eruptions.init_dropdown.value = "random_from_data"
     assert _fits(fit_counter) == (1, 1)
     _assert_no_message(eruptions)
-    assert eruptions.state.options.init == "random_from_data"
+    assert eruptions.state.options.init_params == "random_from_data"
     start = eruptions.history.params(0).means.ravel()
     assert all(np.isclose(X, m).any() for m in start)  # the start means are data points
     assert not np.allclose(start, kmeans_start.ravel())
     eruptions.init_dropdown.value = "random"
     assert _fits(fit_counter) == (1, 1)
-    assert eruptions.state.options.init == "random"
+    assert eruptions.state.options.init_params == "random"
     assert not np.allclose(eruptions.history.params(0).means.ravel(), start)
 
 
@@ -816,7 +816,7 @@ def test_seed_input(eruptions, fit_counter):
     eruptions.seed_input.value = 11
     assert _fits(fit_counter) == (1, 1)
     _assert_no_message(eruptions)
-    assert eruptions.state.options.seed == 11
+    assert eruptions.state.options.random_state == 11
     assert not np.allclose(eruptions.history.params(0).means, first)
     eruptions.seed_input.value = 0
     assert _fits(fit_counter) == (1, 1)
@@ -872,7 +872,7 @@ def test_fixed_checkboxes_hold_their_parameter(eruptions, fit_counter):
 def test_means_only_button(data, fit_counter):
     explorer = EMExplorer(data)
     _fits(fit_counter)
-    explorer.seed000_button.click()
+    explorer.means_only_button.click()
     assert _fits(fit_counter) == (1, 1)
     _assert_no_message(explorer)
     opts = explorer.state.options
@@ -981,7 +981,7 @@ def test_the_explorer_displays_itself(shared, monkeypatch):
         shared.init_dropdown,
         shared.seed_input,
         shared.reg_dropdown,
-        shared.seed000_button,
+        shared.means_only_button,
         shared.message_html,
         shared.progress,
         shared.point_input,
@@ -995,15 +995,15 @@ def test_constructor_accepts_arrays_datasets_and_names():
     x = np.r_[np.linspace(0, 1, 10), np.linspace(5, 6, 10)]
     e1 = EMExplorer(x)
     assert e1.dataset.X.shape == (20, 1) and e1.state.options.n_components == 2
-    assert e1.state.options.init == "kmeans"
-    e2 = EMExplorer(_two_clusters_2d(), 3, covariance_type="diag", seed=4)
+    assert e1.state.options.init_params == "kmeans"
+    e2 = EMExplorer(_two_clusters_2d(), 3, covariance_type="diag", random_state=4)
     opts = e2.state.options
-    assert (opts.n_components, opts.covariance_type, opts.seed) == (3, "diag", 4)
+    assert (opts.n_components, opts.covariance_type, opts.random_state) == (3, "diag", 4)
     assert (e2.k_input.value, e2.cov_dropdown.value, e2.seed_input.value) == (3, "diag", 4)
     ds = datasets.toy()
     e3 = EMExplorer(ds)
     assert e3.dataset is ds and e3.data_dropdown.value is None
-    assert e3.state.options.init == "start" and e3.current.means.ravel().tolist() == [1, 2]
+    assert e3.state.options.init_params == "start" and e3.current.means.ravel().tolist() == [1, 2]
     # With columns the data dropdown names the columns shown, not the whole data set.
     e4 = EMExplorer("faithful", columns=["waiting"])
     assert e4.dataset.columns == ("waiting",) and e4.data_dropdown.value == "faithful:waiting"
@@ -1058,7 +1058,7 @@ def test_downloads_follow_the_picture_and_the_fit(toy):
         assert image.n_frames == toy.n_steps
     assert toy.step == 2 and toy.view.step == 2
     # A new fit takes the GIF away (it would show the old run) and remakes the numbers.
-    assert toy.set_options(init="kmeans", n_components=3) is True
+    assert toy.set_options(init_params="kmeans", n_components=3) is True
     assert toy.downloads.gif_link.value == "" and not toy.downloads.gif_button.disabled
     _, _, text = _link_payload(toy.downloads.csv_link.value, "gmm-csv")
     rows = list(csv.DictReader(io.StringIO(text.decode())))

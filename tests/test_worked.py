@@ -321,3 +321,40 @@ def test_latex_numbers_in_scientific_notation():
     html = worked.e_step_html([0.0, 10.0], params, 0)
     assert r"\times 10^{-" in html
     assert "e-" not in html.replace("gmm-worked-e-step", "")
+
+
+def test_the_history_carries_the_fit_settings_into_show_your_work():
+    """The panel reads reg_covar and the fixed parameters from the history, and the
+    explorer's responsibilities can be handed in instead of recomputed."""
+    from gmm_viz import GaussianMixtureEM
+
+    model = GaussianMixtureEM(
+        2,
+        weights_init=[0.5, 0.5],
+        means_init=[1.0, 2.0],
+        covariances_init=[2.0, 2.0],
+        reg_covar=0.01,
+        fixed=("means",),
+        max_iter=2,
+        tol=0,
+    ).fit(X)
+    h = model.history_
+    assert (h.covariance_type, h.reg_covar, h.fixed) == ("full", 0.01, frozenset({"means"}))
+    html = worked.step_html(X, h, 2, component_index=0)
+    assert "held fixed" in html and "+ 0.01" in html
+    resp = h.responsibilities(2, X)
+    assert worked.step_html(X, h, 2, component_index=0, responsibilities=resp) == html
+    # Warm starts keep the settings with the history they continue.
+    model.set_params(warm_start=True).fit(X)
+    assert model.history_.reg_covar == 0.01 and model.history_.n_iter == 4
+
+
+def test_one_point_e_step_does_not_depend_on_the_other_points():
+    """The panel computes one point's row only; it is the same row as among all points."""
+    import re
+
+    rows = np.array([0.9, 0.7, 1.2, 2.4, 1.8])
+    alone = worked.e_step_html(rows[3:4], START, 0)
+    among = worked.e_step_html(rows, START, 3)
+    assert "0.6106" in among  # the worked example's beta_42
+    assert alone == re.sub(r"_\{4", "_{1", among.replace("point 4", "point 1"))

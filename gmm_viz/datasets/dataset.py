@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gmm_viz.datasets._words import _cap, _column_label, _count, _quote
-from gmm_viz.em import make_params
+from gmm_viz.em import covariances_from_full, make_params
 from gmm_viz.errors import DataError, ParameterError
 
 
@@ -115,6 +115,39 @@ class Dataset:
             truth=_marginal(self.truth, idx),
             labels=self.labels,
         )
+
+    def start_for(self, n_components, covariance_type="full"):
+        """The suggested start as ``GaussianMixtureEM`` arguments: the one rule that the
+        command line and the explorer both follow.
+
+        Returns ``{"weights_init", "means_init", "covariances_init"}`` (the covariances
+        shaped for ``covariance_type``: the diagonals for "diag", their mean for
+        "spherical", the weighted average for "tied").
+
+        Raises
+        ------
+        ParameterError
+            When the data set has no suggested start, or one with another number of
+            components than ``n_components``, with the sentence that says what to change.
+        """
+        if self.start is None:
+            raise ParameterError(
+                f"The data set {self.name!r} has no suggested start; choose k-means or "
+                "another initialisation."
+            )
+        k = len(self.start["weights"])
+        if k != n_components:
+            raise ParameterError(
+                f"The suggested start of {self.name!r} has {k} components; set K to {k} or "
+                "choose another initialisation."
+            )
+        return {
+            "weights_init": np.array(self.start["weights"], dtype=float),
+            "means_init": np.array(self.start["means"], dtype=float),
+            "covariances_init": covariances_from_full(
+                self.start["covariances"], covariance_type, self.start["weights"]
+            ),
+        }
 
     def __repr__(self):
         return f"Dataset(name={self.name!r}, n_samples={self.n_samples}, columns={self.columns!r})"

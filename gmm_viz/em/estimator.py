@@ -373,6 +373,7 @@ class GaussianMixtureEM:
                 on_iteration,
                 given,
                 previous,
+                self.reg_covar,
             )
             if previous is None:
                 run.history.init_notes = init_notes

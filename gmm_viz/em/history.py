@@ -56,6 +56,11 @@ class EMHistory:
     m_steps: list = field(default_factory=list)
     converged: bool = False
     init_notes: tuple = ()
+    # The settings the run was fitted with, so that a reader of the history (the
+    # show-your-work panel, an export) needs no second route for them.
+    covariance_type: str = "full"
+    reg_covar: float = 0.0
+    fixed: frozenset = frozenset()
 
     @property
     def n_iter(self):

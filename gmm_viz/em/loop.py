@@ -60,6 +60,7 @@ def _run_em(
     on_iteration=None,
     given=None,
     previous=None,
+    reg_covar=0.0,
 ):
     """The EM loop on standardised data, blocked over N, component-major.
 
@@ -74,6 +75,8 @@ def _run_em(
     them exactly (converting back from standardised units may change a last digit) at the
     start, and at every step for the parameters held fixed. ``previous``, an
     :class:`EMHistory`, is continued (warm start) instead of starting a new one.
+    ``reg_covar`` (the data's units) is only recorded in the history; the loop adds
+    ``reg_std``.
     """
     d, n = Xa.shape[0] - 1, Xa.shape[1]
     k = init_std.n_components
@@ -139,7 +142,13 @@ def _run_em(
     total, nk, s1, s2 = e_pass(current)
     ll = total - n * log_scale
     if previous is None:
-        history = EMHistory(initial=to_data(current, given), initial_log_likelihood=ll)
+        history = EMHistory(
+            initial=to_data(current, given),
+            initial_log_likelihood=ll,
+            covariance_type=covariance_type,
+            reg_covar=float(reg_covar),
+            fixed=frozenset(fixed),
+        )
         prev_mean, done = -np.inf, 0
     else:
         history = previous

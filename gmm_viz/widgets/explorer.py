@@ -48,9 +48,9 @@ class EMExplorer:
         Columns of the data set to use (by name or index).
     size : {"screen", "projector"}
     **fit_options
-        ``covariance_type``, ``init`` ("start", "kmeans", "k-means++",
-        "random_from_data", "random"), ``seed``, ``fixed``, ``reg_covar``, ``tol``,
-        ``max_iter``, ``n_init``.
+        The estimator's names: ``covariance_type``, ``init_params`` ("start" for the data
+        set's suggested start, "kmeans", "k-means++", "random_from_data", "random"),
+        ``random_state``, ``fixed``, ``reg_covar``, ``tol``, ``max_iter``, ``n_init``.
 
     Examples
     --------
@@ -181,7 +181,7 @@ class EMExplorer:
         )
 
     def set_options(self, **changes):
-        """Change fit options (n_components, covariance_type, init, seed, fixed,
+        """Change fit options (n_components, covariance_type, init_params, random_state, fixed,
         reg_covar, ...) and refit; returns True on success, else shows a message."""
         unknown = sorted(set(changes) - set(FitOptions.__dataclass_fields__))
         if unknown:
@@ -192,14 +192,14 @@ class EMExplorer:
             return False
         return self._refit(self.state.dataset, replace(self.state.options, **changes))
 
-    def seed_000_model(self):
+    def use_means_only_model(self):
         """The simplified model of the K-means-vs-EM article: K = 3, variances held at 1,
         weights held at 1/3, only the means learned."""
-        current_init = self.state.options.init
+        current_init = self.state.options.init_params
         return self.set_options(
             n_components=3,
             fixed=("weights", "covariances"),
-            init="random_from_data" if current_init == "start" else current_init,
+            init_params="random_from_data" if current_init == "start" else current_init,
             covariance_type="spherical",
         )
 
@@ -228,8 +228,8 @@ class EMExplorer:
             self._sync_controls()  # e.g. the data dropdown back to the data shown
             return False
         options = self.state.options
-        if options.init == "start" and dataset.start is None:
-            options = replace(options, init="kmeans")
+        if options.init_params == "start" and dataset.start is None:
+            options = replace(options, init_params="kmeans")
         if dataset.start is not None or dataset.truth is not None:
             # A data set that brings its own start (or truth) opens the way it was worked.
             options = replace(options, **_defaults_for(dataset))
@@ -328,12 +328,12 @@ class EMExplorer:
         )
         self.cov_dropdown.add_class("gmm-cov")
         self.init_dropdown = w.Dropdown(
-            options=list(INIT_CHOICES), value=opts.init, description="Start"
+            options=list(INIT_CHOICES), value=opts.init_params, description="Start"
         )
         self.init_dropdown.add_class("gmm-init")
         # numpy seeds are whole numbers from 0 to 2**32 - 1; a negative one would raise.
         self.seed_input = w.BoundedIntText(
-            value=opts.seed, min=0, max=2**32 - 1, description="Seed"
+            value=opts.random_state, min=0, max=2**32 - 1, description="Seed"
         )
         self.reg_dropdown = w.Dropdown(
             options=list(REG_CHOICES), value=opts.reg_covar, description="reg_covar"
@@ -344,7 +344,7 @@ class EMExplorer:
             )
             for name in PARAMETER_NAMES
         }
-        self.seed000_button = w.Button(
+        self.means_only_button = w.Button(
             description="Means-only model (K=3, variance 1)", layout=w.Layout(width="270px")
         )
         self.progress = w.FloatProgress(value=0, min=0, max=1, description="Fitting…")
@@ -383,7 +383,7 @@ class EMExplorer:
             *self.fixed_boxes.values(),
         ):
             control.observe(self._on_option, names="value")
-        self.seed000_button.on_click(lambda _: self.seed_000_model())
+        self.means_only_button.on_click(lambda _: self.use_means_only_model())
         self.point_input.observe(self._on_selection, names="value")
         self.component_input.observe(self._on_selection, names="value")
 
@@ -406,7 +406,7 @@ class EMExplorer:
                 self.seed_input,
                 self.reg_dropdown,
                 *self.fixed_boxes.values(),
-                self.seed000_button,
+                self.means_only_button,
             ]
         )
         side = w.VBox(
@@ -448,8 +448,8 @@ class EMExplorer:
             )
             self.k_input.value = opts.n_components
             self.cov_dropdown.value = opts.covariance_type
-            self.init_dropdown.value = opts.init
-            self.seed_input.value = opts.seed
+            self.init_dropdown.value = opts.init_params
+            self.seed_input.value = opts.random_state
             if opts.reg_covar not in [v for _, v in REG_CHOICES]:
                 self.reg_dropdown.options = [*REG_CHOICES, (f"{opts.reg_covar:g}", opts.reg_covar)]
             self.reg_dropdown.value = opts.reg_covar
@@ -489,8 +489,8 @@ class EMExplorer:
         self.set_options(
             n_components=int(self.k_input.value),
             covariance_type=self.cov_dropdown.value,
-            init=self.init_dropdown.value,
-            seed=int(self.seed_input.value),
+            init_params=self.init_dropdown.value,
+            random_state=int(self.seed_input.value),
             reg_covar=float(self.reg_dropdown.value),
             fixed=fixed,
         )
@@ -611,8 +611,7 @@ class EMExplorer:
             s,
             point_index=st.selected_point,
             component_index=st.selected_component,
-            reg_covar=st.options.reg_covar,
-            fixed=st.options.fixed,
+            responsibilities=self._responsibilities(s),
         )
 
     def _describe_step(self):

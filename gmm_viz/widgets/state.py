@@ -77,12 +77,14 @@ class CurrentStep:
 
 @dataclass
 class FitOptions:
-    """The options a fit depends on; changing any of them refits."""
+    """The options a fit depends on; changing any of them refits. The names are the
+    estimator's (:class:`~gmm_viz.em.GaussianMixtureEM`); ``init_params`` also takes
+    "start", the data set's suggested start."""
 
     n_components: int = 2
     covariance_type: str = "full"
-    init: str = "kmeans"
-    seed: int = 0
+    init_params: str = "kmeans"
+    random_state: int = 0
     fixed: tuple = ()
     reg_covar: float = 1e-6
     tol: float = 1e-6
@@ -148,27 +150,9 @@ def _data_key(data, columns, dataset):
 
 def _start_for(dataset, options):
     """Explicit initial values when the data set's suggested start is chosen."""
-    if options.init != "start":
+    if options.init_params != "start":
         return {}
-    start = dataset.start
-    if start is None:
-        raise GMMVizError(
-            f"The data set {dataset.name!r} has no suggested start; choose k-means or "
-            "another initialisation."
-        )
-    k = len(start["weights"])
-    if k != options.n_components:
-        raise GMMVizError(
-            f"The suggested start of {dataset.name!r} has {k} components; set K to {k} or "
-            "choose another initialisation."
-        )
-    return {
-        "weights_init": np.asarray(start["weights"], dtype=float),
-        "means_init": np.asarray(start["means"], dtype=float),
-        "covariances_init": covariances_from_full(
-            start["covariances"], options.covariance_type, start["weights"]
-        ),
-    }
+    return dataset.start_for(options.n_components, options.covariance_type)
 
 
 def _defaults_for(dataset):
@@ -177,22 +161,22 @@ def _defaults_for(dataset):
     if dataset.start is not None:
         return {
             "n_components": len(dataset.start["weights"]),
-            "init": "start",
+            "init_params": "start",
             "reg_covar": 0.0,
             "fixed": (),
             "covariance_type": "full",
         }
     k = len(dataset.truth["weights"]) if dataset.truth is not None else 2
-    return {"n_components": k, "init": "kmeans"}
+    return {"n_components": k, "init_params": "kmeans"}
 
 
 def _fit(dataset, options, progress=None):
     """Fit a GaussianMixtureEM for these data and options (raises GMMVizError)."""
     explicit = _start_for(dataset, options)
-    init = "kmeans" if options.init == "start" else options.init
+    init = "kmeans" if options.init_params == "start" else options.init_params
     fixed = tuple(options.fixed)
     if "covariances" in fixed and "covariances_init" not in explicit:
-        # The seed-000 model: variances held at 1 (in the data's units).
+        # The means-only model: variances held at 1 (in the data's units).
         k, d = options.n_components, dataset.X.shape[1]
         explicit["covariances_init"] = covariances_from_full(
             np.broadcast_to(np.eye(d), (k, d, d)), options.covariance_type
@@ -208,7 +192,7 @@ def _fit(dataset, options, progress=None):
         n_init=options.n_init,
         init_params=init,
         fixed=fixed,
-        random_state=options.seed,
+        random_state=options.random_state,
         **explicit,
     )
     with warnings.catch_warnings():

@@ -73,7 +73,8 @@ def e_step_html(X, params, point_index, *, digits=4):
     params = _as_params(params)
     X = _as_X(X)
     i = _check_index(point_index, X.shape[0], "point")
-    work = _e_step_work(X, params)
+    # One point's row only: its numbers do not depend on the other points.
+    work = _e_step_work(X[i : i + 1], params)
     style = _Style(digits, latex=True)
     n = i + 1
     d = X.shape[1]
@@ -98,7 +99,7 @@ def e_step_html(X, params, point_index, *, digits=4):
     ]
     for k in range(k_count):
         c = k + 1
-        value = style.num(work.densities[i, k])
+        value = style.num(work.densities[0, k])
         if d == 1:
             mu = style.num(params.means[k, 0])
             var = style.num(full[k, 0, 0])
@@ -117,7 +118,7 @@ def e_step_html(X, params, point_index, *, digits=4):
             )
         parts.append(_math(rf"\text{{component {c}:}}\quad {eq}"))
     weighted_terms = [
-        rf"{style.num(params.weights[k])} \cdot {style.num(work.densities[i, k])}"
+        rf"{style.num(params.weights[k])} \cdot {style.num(work.densities[0, k])}"
         for k in range(k_count)
     ]
     parts.append("<p>The denominator, the mixture density of the point:</p>")
@@ -126,13 +127,13 @@ def e_step_html(X, params, point_index, *, digits=4):
             _chain(
                 rf"p({x_sym}) = \sum_j w_j\, {dens_sym_j}",
                 " + ".join(weighted_terms),
-                " + ".join(style.num(v) for v in work.weighted_densities[i]),
-                style.num(work.totals[i]),
+                " + ".join(style.num(v) for v in work.weighted_densities[0]),
+                style.num(work.totals[0]),
             )
         )
     )
     parts.append("<p>The responsibilities:</p>")
-    total = style.num(work.totals[i])
+    total = style.num(work.totals[0])
     for k in range(k_count):
         c = k + 1
         parts.append(
@@ -140,8 +141,8 @@ def e_step_html(X, params, point_index, *, digits=4):
                 _chain(
                     rf"\beta_{{{n}{c}}}",
                     rf"\frac{{{weighted_terms[k]}}}{{{total}}}",
-                    rf"\frac{{{style.num(work.weighted_densities[i, k])}}}{{{total}}}",
-                    style.num(work.responsibilities[i, k]),
+                    rf"\frac{{{style.num(work.weighted_densities[0, k])}}}{{{total}}}",
+                    style.num(work.responsibilities[0, k]),
                 )
             )
         )
@@ -235,8 +236,7 @@ def step_html(
     *,
     point_index=0,
     component_index=0,
-    reg_covar=0.0,
-    fixed=(),
+    responsibilities=None,
     digits=4,
     max_terms=MAX_TERMS,
 ):
@@ -255,9 +255,9 @@ def step_html(
     component_index : int
         At an M-step: the component to show (0-based), with the statistics and new
         parameters the history recorded.
-    reg_covar, fixed
-        Those of the fit (the history does not record them), so that the M-step formulas
-        show the regularisation and say which parameters were held fixed.
+    responsibilities : ndarray (N, K), optional
+        The responsibilities the M-step used, when the caller has them already (the
+        explorer does); otherwise they are recomputed from the history.
     digits, max_terms
         As in :func:`m_step_html`.
 
@@ -278,10 +278,10 @@ def step_html(
         weighted_sums=stats.weighted_sums,
         weighted_scatter=stats.weighted_scatter,
         n_samples=stats.n_samples,
-        reg_covar=float(reg_covar),
-        fixed=frozenset((fixed,) if isinstance(fixed, str) else fixed),
+        reg_covar=float(history.reg_covar),
+        fixed=frozenset(history.fixed),
         notes=tuple(record.notes),
         log_likelihood=float(record.log_likelihood),
     )
-    resp = history.responsibilities(step, X)
+    resp = responsibilities if responsibilities is not None else history.responsibilities(step, X)
     return _m_step_html(X, resp, component_index, work, digits, max_terms)
