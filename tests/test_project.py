@@ -92,3 +92,18 @@ def test_readme_python_examples_run_and_say_what_they_print(tmp_path):
     assert namespace["search"].best_params_ == {"n_components": 2}
     assert namespace["slow"].history_.n_iter == 6
     assert not hasattr(namespace["fresh"], "means_")
+
+
+@pytest.mark.parametrize("source", sorted((ROOT / "notebooks" / "lessons").glob("*.py")), ids=str)
+def test_each_saved_notebook_is_built_from_its_lesson_source(source):
+    """The .ipynb holds exactly the cells of its plain-text source (rebuild with
+    notebooks/build_notebooks.py after editing a lesson)."""
+    jupytext = pytest.importorskip("jupytext")
+    expected = [(c.cell_type, c.source) for c in jupytext.read(source).cells]
+    saved = nbformat.read(ROOT / "notebooks" / f"{source.stem}.ipynb", as_version=4)
+    assert [(c.cell_type, c.source) for c in saved.cells] == expected
+
+
+def test_every_notebook_has_a_lesson_source():
+    stems = {p.stem for p in (ROOT / "notebooks" / "lessons").glob("*.py")}
+    assert {p.stem for p in NOTEBOOKS} == stems

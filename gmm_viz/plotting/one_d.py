@@ -383,6 +383,15 @@ def _strip_colors(artists, resp):
     return out
 
 
+@dataclass
+class HardAssignmentArtists:
+    """The artists of :func:`draw_hard_assignment_1d`: the points, one line per center."""
+
+    ax: object
+    points: object
+    centers: list
+
+
 def draw_hard_assignment_1d(ax, X, centers, labels, *, colors=None, size="screen", xlabel=None):
     """K-means' picture of 1-D data: each point wears the single colour of its cluster
     (a hard label, no in-between), with a vertical line at each center.
@@ -397,7 +406,7 @@ def draw_hard_assignment_1d(ax, X, centers, labels, *, colors=None, size="screen
 
     Returns
     -------
-    dict with the ``points`` collection and the ``centers`` lines
+    HardAssignmentArtists
     """
     spec = _size_spec(size)
     x = np.asarray(X, dtype=float).reshape(-1)
@@ -424,4 +433,4 @@ def draw_hard_assignment_1d(ax, X, centers, labels, *, colors=None, size="screen
         ax.set_xlabel(xlabel)
     _style_axes(ax, spec)
     ax.legend(fontsize=spec["legend"], loc="upper right")
-    return {"points": points, "centers": lines}
+    return HardAssignmentArtists(ax, points, lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 from matplotlib.patches import Ellipse
 
@@ -11,12 +13,21 @@ from gmm_viz.plotting.style import _size_spec
 from gmm_viz.plotting.two_d import ellipse_geometry
 
 
+@dataclass
+class TruthArtists:
+    """The artists of :func:`draw_truth`: one dotted curve (1-D) or two dotted ellipses
+    (2-D) per true component."""
+
+    ax: object
+    artists: list = field(default_factory=list)
+
+
 def draw_truth(ax, X, params, *, size="screen", grid=None):
     """Overlay the true mixture that generated synthetic data, in dotted grey.
 
     1-D: each true weighted component density on the axes' x range; 2-D: each true
     component's 1-sigma and 2-sigma ellipses. Drawn once (the truth does not change while
-    EM runs); returns the list of artists.
+    EM runs); returns :class:`TruthArtists`.
     """
     spec = _size_spec(size)
     params = _params(params)
@@ -41,4 +52,4 @@ def draw_truth(ax, X, params, *, size="screen", grid=None):
                 ax.add_patch(patch)
                 artists.append(patch)
         artists[0].set_label("true components")
-    return artists
+    return TruthArtists(ax, artists)

@@ -195,7 +195,8 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
     """Several half-steps of one run side by side: the motion of EM on one page.
 
     Each panel is the mixture over the data at one half-step (ghosts and arrows after an
-    M-step), titled with its name and log-likelihood.
+    M-step), titled with its name and log-likelihood; in 1-D all panels share the run's x
+    range.
 
     Parameters
     ----------
@@ -240,6 +241,8 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
     axes = fig.subplots(1, len(resolved), squeeze=False)[0]
     columns = tuple(columns) if columns else (("x",) if d == 1 else ("x1", "x2"))
     cache = {}
+    # One x range for every panel, so that the eye compares places, not axes.
+    grid = _grid_1d(X[:, 0], None, _all_components(history)) if d == 1 else None
     for ax, s in zip(axes, resolved, strict=True):
         params = history.params(s)
         previous = history.params(s - 1) if history.phase(s) == "M" else None
@@ -248,7 +251,7 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
         resp = cache[(s - 1) // 2] if s > 0 else None
         kwargs = dict(responsibilities=resp, previous=previous, size=size, xlabel=columns[0])
         if d == 1:
-            draw_mixture_1d(ax, X, params, **kwargs)
+            draw_mixture_1d(ax, X, params, grid=grid, **kwargs)
         else:
             draw_mixture_2d(ax, X, params, ylabel=columns[1], **kwargs)
         if truth is not None:
