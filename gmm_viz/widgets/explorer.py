@@ -10,18 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape as _html_escape
 
-import ipywidgets as widgets
-
 from gmm_viz import datasets, plotting, worked
-from gmm_viz.em import (
-    COVARIANCE_TYPES,
-    PARAMETER_NAMES,
-)
 from gmm_viz.errors import GMMVizError
+from gmm_viz.widgets.controls import build_controls, lay_out
 from gmm_viz.widgets.downloads import DownloadBar
 from gmm_viz.widgets.state import (
     DATA_CHOICES,
-    INIT_CHOICES,
     MAX_UPLOAD_BYTES,
     REG_CHOICES,
     CurrentStep,
@@ -280,92 +274,10 @@ class EMExplorer:
     # ------------------------------------------------------------------ controls
 
     def _build_controls(self):
-        opts = self.state.options
-        w = widgets
-        self.step_slider = w.IntSlider(
-            value=0,
-            min=0,
-            max=max(self.n_steps - 1, 0),
-            description="Half-step",
-            continuous_update=True,
-            layout=w.Layout(width="420px"),
-        )
-        self.step_slider.add_class("gmm-step-slider")
-        self.play = w.Play(value=0, min=0, max=max(self.n_steps - 1, 0), interval=700)
-        self.play.add_class("gmm-play")
-        w.link((self.play, "value"), (self.step_slider, "value"))
-        self.prev_button = w.Button(description="◀ previous", layout=w.Layout(width="110px"))
-        self.next_button = w.Button(description="next ▶", layout=w.Layout(width="110px"))
-        self.prev_button.add_class("gmm-prev")
-        self.next_button.add_class("gmm-next")
-        self.step_label = w.HTML()
-        self.step_label.add_class("gmm-step-label")
-
-        self.data_dropdown = w.Dropdown(
-            options=list(DATA_CHOICES),
-            value=None,
-            description="Data",
-            layout=w.Layout(width="360px"),
-        )
-        self.data_dropdown.add_class("gmm-data")
-        self.paste_area = w.Textarea(
-            placeholder="Paste numbers: 0.9, 0.7, 1.2, 2.4, 1.8  (or rows of x, y)",
-            layout=w.Layout(width="360px", height="70px"),
-        )
-        self.paste_button = w.Button(description="Use pasted numbers")
-        self.paste_button.add_class("gmm-paste-use")
-        self.upload = w.FileUpload(accept=".csv,.txt,.tsv", multiple=False, description="CSV")
-        self.upload.add_class("gmm-upload")
-        self.column_picker = w.SelectMultiple(
-            options=[], description="Columns", rows=3, layout=w.Layout(width="360px")
-        )
-        self.column_button = w.Button(description="Use these columns")
-
-        self.k_input = w.BoundedIntText(value=opts.n_components, min=1, max=12, description="K")
-        self.k_input.add_class("gmm-k")
-        self.cov_dropdown = w.Dropdown(
-            options=list(COVARIANCE_TYPES), value=opts.covariance_type, description="Covariance"
-        )
-        self.cov_dropdown.add_class("gmm-cov")
-        self.init_dropdown = w.Dropdown(
-            options=list(INIT_CHOICES), value=opts.init_params, description="Start"
-        )
-        self.init_dropdown.add_class("gmm-init")
-        # numpy seeds are whole numbers from 0 to 2**32 - 1; a negative one would raise.
-        self.seed_input = w.BoundedIntText(
-            value=opts.random_state, min=0, max=2**32 - 1, description="Seed"
-        )
-        self.reg_dropdown = w.Dropdown(
-            options=list(REG_CHOICES), value=opts.reg_covar, description="reg_covar"
-        )
-        self.fixed_boxes = {
-            name: w.Checkbox(
-                value=name in opts.fixed, description=f"hold {name} fixed", indent=False
-            )
-            for name in PARAMETER_NAMES
-        }
-        self.means_only_button = w.Button(
-            description="Means-only model (K=3, variance 1)", layout=w.Layout(width="270px")
-        )
-        self.progress = w.FloatProgress(value=0, min=0, max=1, description="Fitting…")
-        self.progress.layout.display = "none"
-        self.message_html = w.HTML()
-        self.message_html.add_class("gmm-message")
-        self.message_html.layout.display = "none"
-
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="900px"))
-        self.image.add_class("gmm-figure")
-        self.table_html = w.HTML()
-        self.table_html.add_class("gmm-table")
-        self.point_input = w.BoundedIntText(
-            value=1, min=1, max=self.state.X.shape[0], description="Point"
-        )
-        self.component_input = w.BoundedIntText(
-            value=1, min=1, max=opts.n_components, description="Component"
-        )
-        self.work_html = w.HTMLMath()
-        self.work_html.add_class("gmm-work")
-
+        controls = build_controls(self.state.options, self.n_steps, self.state.X.shape[0])
+        for name, widget in controls.items():
+            setattr(self, name, widget)
+        self.controls = controls
         # Observers.
         self.step_slider.observe(self._on_step, names="value")
         self.prev_button.on_click(lambda _: self._nudge(-1))
@@ -387,51 +299,8 @@ class EMExplorer:
         self.point_input.observe(self._on_selection, names="value")
         self.component_input.observe(self._on_selection, names="value")
 
-        stepping = w.HBox([self.play, self.prev_button, self.step_slider, self.next_button])
-        data_box = w.VBox(
-            [
-                self.data_dropdown,
-                self.paste_area,
-                self.paste_button,
-                self.upload,
-                self.column_picker,
-                self.column_button,
-            ]
-        )
-        model_box = w.VBox(
-            [
-                self.k_input,
-                self.cov_dropdown,
-                self.init_dropdown,
-                self.seed_input,
-                self.reg_dropdown,
-                *self.fixed_boxes.values(),
-                self.means_only_button,
-            ]
-        )
-        side = w.VBox(
-            [w.HTML("<b>Responsibilities</b>"), self.table_html],
-            layout=w.Layout(min_width="340px", max_width="560px"),
-        )
-        # The formulas are wide: they get the full width under the picture.
-        self.work_html.layout = w.Layout(overflow="auto hidden", max_width="100%")
-        work = w.VBox(
-            [
-                w.HTML("<b>Show your work</b>: the formulas with their numbers"),
-                w.HBox([self.point_input, self.component_input]),
-                self.work_html,
-            ]
-        )
         self.downloads = DownloadBar()
-        main = w.HBox([w.VBox([self.image, self.downloads.box]), side])
-        settings = w.Accordion(children=[data_box, model_box])
-        settings.set_title(0, "Data")
-        settings.set_title(1, "Model and start")
-        settings.selected_index = 0
-        self._root = w.VBox(
-            [stepping, self.step_label, self.message_html, self.progress, main, work, settings]
-        )
-        self._root.add_class("gmm-explorer")
+        self._root = lay_out(controls, self.downloads)
 
     def _sync_controls(self):
         """Make every control show the state (without triggering observers)."""
