@@ -179,16 +179,7 @@ class StepView:
         self._blitter.invalidate()
 
     def _index(self, step):
-        n = self.history.n_steps
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
-            raise ParameterError(f"A half-step is a whole number; got {step!r}.")
-        s = int(step) + (n if step < 0 else 0)
-        if not 0 <= s < n:
-            raise ParameterError(
-                f"Half-step {step} does not exist; choose one from 0 to {n - 1} "
-                f"(or -1 for the last)."
-            )
-        return s
+        return _resolve_step(self.history, step)
 
 
 def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, truth=None):
@@ -222,17 +213,7 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
     steps = list(steps)
     if not steps:
         raise ParameterError("Give at least one half-step to show.")
-    n = history.n_steps
-    resolved = []
-    for step in steps:
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
-            raise ParameterError(f"A half-step is a whole number; got {step!r}.")
-        s = int(step) + (n if step < 0 else 0)
-        if not 0 <= s < n:
-            raise ParameterError(
-                f"Half-step {step} does not exist; choose from 0 to {n - 1} (or -1 for the last)."
-            )
-        resolved.append(s)
+    resolved = [_resolve_step(history, step) for step in steps]
     spec = _size_spec(size)
     panel = spec["figsize_2d"][1] * 0.8 if d == 2 else spec["figsize"][1] * 0.75
     fig = Figure(figsize=(panel * len(resolved) * (1.0 if d == 2 else 1.3), panel), dpi=100)
@@ -261,6 +242,19 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
         if legend is not None and ax is not axes[-1]:
             legend.remove()  # one legend, on the last panel, is enough
     return fig
+
+
+def _resolve_step(history, step):
+    """A half-step as a whole number from 0 to n_steps - 1 (negative counts from the end)."""
+    n = history.n_steps
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+        raise ParameterError(f"A half-step is a whole number; got {step!r}.")
+    s = int(step) + (n if step < 0 else 0)
+    if not 0 <= s < n:
+        raise ParameterError(
+            f"Half-step {step} does not exist; choose one from 0 to {n - 1} (or -1 for the last)."
+        )
+    return s
 
 
 def _all_components(history):
