@@ -79,19 +79,23 @@ def test_notebooks_are_saved_executed_with_python3(path):
     assert nb.cells[0].cell_type == "markdown", "narrative first"
 
 
-def test_readme_python_examples_run_and_say_what_they_print(tmp_path):
-    """The README's "In Python" blocks run as written (as one script), and the values
-    their comments promise are the ones they give."""
+def test_readme_python_examples_run_and_say_what_they_print(tmp_path, monkeypatch):
+    """The README's "In Python" blocks run as written (as one script, in an empty folder),
+    and the values and files their comments promise are the ones they give."""
     text = (ROOT / "README.md").read_text()
     section = text.split("## In Python", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(blocks) == 2
+    assert len(blocks) == 3
+    monkeypatch.chdir(tmp_path)
     script = tmp_path / "readme_in_python.py"
     script.write_text("\n".join(blocks))
     namespace = runpy.run_path(str(script))
     assert namespace["search"].best_params_ == {"n_components": 2}
     assert namespace["slow"].history_.n_iter == 6
     assert not hasattr(namespace["fresh"], "means_")
+    assert namespace["view"].step == 2
+    assert (tmp_path / "m-step-1.svg").read_text().startswith("<?xml")
+    assert "var frames" in (tmp_path / "run.html").read_text()
 
 
 @pytest.mark.parametrize("source", sorted((ROOT / "notebooks" / "lessons").glob("*.py")), ids=str)
