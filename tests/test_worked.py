@@ -252,11 +252,13 @@ def test_e_step_html_shows_the_numbers_of_one_point():
     assert html.startswith("<div") and html.rstrip().endswith("</div>")
     assert "$$" in html and r"\frac" in html and r"\beta_{3k}" in html
     assert "x_{3} = 1.2" in html
+    # The app's rounding rule: 4 decimals, the same for a value wherever it appears.
     for value in (*dens[2], *weighted[2], totals[2], *resp[2]):
-        assert f"{value:.4g}" in html
+        assert f"{value:.4f}" in html
     assert "0.2793" in html  # N(1.2 | 1, 2), with the 1/sigma factor
     assert "0.5374" in html and "0.4626" in html
-    assert r"\sqrt{2\pi \cdot 2}" in html
+    assert r"\sqrt{2\pi \cdot 2.0000}" in html
+    assert r"\alpha_k" in html and "w_k" not in html  # the worked example's symbol
     html6 = worked.e_step_html(X, START, 0, digits=6)
     assert f"{resp[0][0]:.6g}" in html6 and "0.574443" in html6
 
@@ -265,10 +267,12 @@ def test_m_step_html_shows_the_numbers_of_one_component():
     _, _, _, resp = hand_e_step(START["weights"], START["means"], START["covariances"])
     html = worked.m_step_html(X, resp, 0)
     assert "$$" in html and r"\frac" in html
-    for number in ("2.562", "0.5125", "3.348", "1.307", "0.8995", "0.351"):
+    for number in ("2.5625", "0.5125", "3.3481", "1.3066", "0.8995", "0.3510"):
         assert number in html
-    # Every term of the sums, as in the notes: 0.574*0.9 + ...
-    assert r"0.574 \cdot 0.9" in html
+    # The mean inside the variance's formula is the mean shown, 1.3066 (not 1.31).
+    assert "(2.4000 - 1.3066)^2" in html and "1.31)" not in html
+    # Every term of the sums, as in the notes: 0.5744*0.9 + ...
+    assert r"0.5744 \cdot 0.9000" in html
     html2 = worked.m_step_html(X, resp, 1, digits=6)
     for number in ("2.43751", "0.487502", "1.49821", "0.40806"):
         assert number in html2

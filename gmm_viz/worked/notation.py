@@ -1,8 +1,8 @@
 """How the numbers are written: plain text or LaTeX, and the M-step as equations.
 
-Notation follows the hand-worked example of the course notes: alpha_k (text) or w_k
-(LaTeX) is a weight, mu_k a mean, sigma_k^2 a variance (Sigma_k a covariance matrix) and
-beta_nk the responsibility of component k for point n.
+Notation follows the hand-worked example of the course notes: alpha_k is a weight, mu_k a
+mean, sigma_k^2 a variance (Sigma_k a covariance matrix) and beta_nk the responsibility of
+component k for point n.
 """
 
 from __future__ import annotations
@@ -19,10 +19,30 @@ def _check_digits(digits):
     return min(int(digits), 17)
 
 
-class _Style:
-    """How numbers and formulas are written: plain text (seed notation) or LaTeX."""
+# The app's one rounding rule: 4 decimals (1.3066, 0.3510, 0.5744, -7.0758), or 4
+# significant digits in scientific notation for numbers too large or small for decimals.
+DECIMALS = 4
 
-    def __init__(self, digits, latex=False, vector=False):
+
+def format_number(value, decimals=DECIMALS):
+    """A number as the app writes it everywhere: ``decimals`` decimals (1.3066), or, below
+    1e-3 or from 1e6 in size, ``decimals`` significant digits (2.105e-06)."""
+    v = float(value)
+    if v == 0 or (1e-3 <= abs(v) < 1e6):
+        text = f"{v:.{decimals}f}"
+    else:
+        text = f"{v:.{decimals}g}"
+    return "0" if text.strip("-0.") == "" else text
+
+
+class _Style:
+    """How numbers and formulas are written: plain text (seed notation) or LaTeX.
+
+    ``digits`` significant digits, or with ``decimals`` the app's rule
+    (:func:`format_number`), so that a value reads the same in every panel."""
+
+    def __init__(self, digits, latex=False, vector=False, decimals=None):
+        self.decimals = decimals
         self.digits = _check_digits(digits)
         # In D > 1 LaTeX writes means and points as bold vectors.
         self.vector = vector
@@ -33,6 +53,12 @@ class _Style:
     # -- numbers --------------------------------------------------------------------
 
     def num(self, v, digits=None):
+        if self.decimals is not None:
+            s = format_number(v, self.decimals)
+            if self.latex and "e" in s:
+                mantissa, exponent = s.split("e")
+                s = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+            return s
         d = self.digits if digits is None else digits
         s = f"{float(v):.{d}g}"
         if s in ("-0", "-0.0"):
@@ -91,7 +117,7 @@ class _Style:
         return f"{name}_{{{index}}}" if self.latex else f"{name}_{index}"
 
     def weight(self, k):
-        return self.sub("w", k) if self.latex else self.sub("alpha", k)
+        return self.sub(r"\alpha", k) if self.latex else self.sub("alpha", k)
 
     def mean(self, k):
         if self.latex:

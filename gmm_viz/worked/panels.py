@@ -11,7 +11,7 @@ import numpy as np
 from gmm_viz import em
 from gmm_viz.errors import ParameterError
 from gmm_viz.worked.handout import _plural
-from gmm_viz.worked.notation import _chain, _m_step_equations, _Style
+from gmm_viz.worked.notation import DECIMALS, _chain, _m_step_equations, _Style
 from gmm_viz.worked.solution import MAX_TERMS, MStepWork, _e_step_work
 
 
@@ -47,8 +47,8 @@ def _math(latex, display=True):
     return f"<p>$${body}$$</p>" if display else f"${body}$"
 
 
-def e_step_html(X, params, point_index, *, digits=4):
-    """One point's E-step as HTML with LaTeX: beta_k = w_k N(x | k) / sum_j w_j N(x | j).
+def e_step_html(X, params, point_index, *, digits=None):
+    """One point's E-step as HTML with LaTeX: beta_k = alpha_k N(x | k) / sum_j alpha_j N(x | j).
 
     Parameters
     ----------
@@ -75,7 +75,7 @@ def e_step_html(X, params, point_index, *, digits=4):
     i = _check_index(point_index, X.shape[0], "point")
     # One point's row only: its numbers do not depend on the other points.
     work = _e_step_work(X[i : i + 1], params)
-    style = _Style(digits, latex=True)
+    style = _panel_style(digits)
     n = i + 1
     d = X.shape[1]
     k_count = params.n_components
@@ -92,8 +92,8 @@ def e_step_html(X, params, point_index, *, digits=4):
         '<div class="gmm-worked gmm-worked-e-step">',
         f"<p><b>E-step for point {n}</b>: {_math(f'{x_sym} = {x_val}', display=False)}</p>",
         _math(
-            rf"\beta_{{{n}k}} = \frac{{w_k\, {dens_sym}}}"
-            rf"{{\sum_{{j=1}}^{{{k_count}}} w_j\, {dens_sym_j}}}"
+            rf"\beta_{{{n}k}} = \frac{{\alpha_k\, {dens_sym}}}"
+            rf"{{\sum_{{j=1}}^{{{k_count}}} \alpha_j\, {dens_sym_j}}}"
         ),
         "<p>The normal density of the point under each component:</p>",
     ]
@@ -125,7 +125,7 @@ def e_step_html(X, params, point_index, *, digits=4):
     parts.append(
         _math(
             _chain(
-                rf"p({x_sym}) = \sum_j w_j\, {dens_sym_j}",
+                rf"p({x_sym}) = \sum_j \alpha_j\, {dens_sym_j}",
                 " + ".join(weighted_terms),
                 " + ".join(style.num(v) for v in work.weighted_densities[0]),
                 style.num(work.totals[0]),
@@ -159,7 +159,7 @@ def m_step_html(
     covariance_type=None,
     reg_covar=0.0,
     fixed=(),
-    digits=4,
+    digits=None,
     max_terms=MAX_TERMS,
 ):
     """One component's M-step as HTML with LaTeX: N_k, new weight, mean and (co)variance.
@@ -215,9 +215,17 @@ def m_step_html(
     return _m_step_html(X, resp, component_index, work, digits, max_terms)
 
 
+def _panel_style(digits, vector=False):
+    """The app's rounding rule (4 decimals, :func:`format_number`) unless ``digits``
+    significant digits are asked for."""
+    if digits is None:
+        return _Style(DECIMALS, latex=True, vector=vector, decimals=DECIMALS)
+    return _Style(digits, latex=True, vector=vector)
+
+
 def _m_step_html(X, resp, component_index, work, digits, max_terms):
     k = _check_index(component_index, work.params.n_components, "component")
-    style = _Style(digits, latex=True, vector=X.shape[1] > 1)
+    style = _panel_style(digits, vector=X.shape[1] > 1)
     parts = [
         '<div class="gmm-worked gmm-worked-m-step">',
         f"<p><b>M-step for component {k + 1}</b> ({_plural(X.shape[0], 'point')}):</p>",
@@ -237,7 +245,7 @@ def step_html(
     point_index=0,
     component_index=0,
     responsibilities=None,
-    digits=4,
+    digits=None,
     max_terms=MAX_TERMS,
 ):
     """The "show your work" panel for half-step ``step`` of an :class:`~gmm_viz.em.EMHistory`.
