@@ -46,7 +46,7 @@ PREV = ".gmm-prev"
 
 NO_E_STEP = "No E-step has run yet"
 # Toy data, E-step 1, from the suggested start: r_11, r_21, r_31 (worked by hand in the docs).
-TOY_E1_RESPONSIBILITIES = ("0.574", "0.599", "0.537")
+TOY_E1_RESPONSIBILITIES = ("0.5744", "0.5987", "0.5374")
 
 # Offline, the page asks a CDN for the Font Awesome (icon font) style sheets; those fail.
 _FONT_REQUEST = re.compile(r"font", re.I)

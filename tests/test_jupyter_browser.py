@@ -11,7 +11,7 @@ left as it is (checked in the server's log).
 Each test opens the notebook in a fresh page with a fresh kernel, clears the saved outputs
 (so that what renders afterwards can only come from this run), runs all cells from the Run
 menu, waits for the explorer, checks the start (picture, "No E-step has run yet"), clicks
-"next ▶" and checks E-step 1 (r_11 = 0.574, a new picture), then that no error reached the
+"next ▶" and checks E-step 1 (r_11 = 0.5744, a new picture), then that no error reached the
 notebook, the browser or the server's log. Screenshots: test-artifacts/jupyterlab.png and
 test-artifacts/notebook7.png.
 
@@ -65,7 +65,7 @@ LABEL = ".gmm-step-label"
 NEXT = ".gmm-next"
 NO_E_STEP = "No E-step has run yet"
 # Toy data, E-step 1, from the suggested start: r_11 (worked by hand in the docs).
-TOY_R11 = "0.574"
+TOY_R11 = "0.5744"
 
 # Uncaught errors that Notebook 7.6's own shell throws while it loads, before any cell runs,
 # whatever the notebook; tolerated only then and only in Notebook 7 (every other uncaught

@@ -18,9 +18,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Ellipse  # noqa: E402
 
 from gmm_viz import plotting as P  # noqa: E402
+from gmm_viz.conventions import tint as _tint  # noqa: E402
 from gmm_viz.em import component_densities, e_step, make_params  # noqa: E402
 from gmm_viz.errors import ParameterError  # noqa: E402
-from gmm_viz.plotting.style import _tint  # noqa: E402
 from gmm_viz.worked import responsibility_table_html  # noqa: E402
 
 # --------------------------------------------------------------------------------------

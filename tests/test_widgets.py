@@ -271,9 +271,9 @@ def test_table_shows_the_responsibilities_of_the_step(shared):
         for n, row in enumerate(rows):
             assert row[0].startswith(str(n + 1))
             assert float(row[1]) == pytest.approx(TOY_X[n])
-            assert row[2:4] == [f"{v:.3f}" for v in resp[n]]
-            assert row[4] == "1.000"
-        assert _table_nk(shared.table_html.value) == [f"{v:.3f}" for v in resp.sum(axis=0)]
+            assert row[2:4] == [f"{v:.4f}" for v in resp[n]]
+            assert row[4] == "1.0000"
+        assert _table_nk(shared.table_html.value) == [f"{v:.4f}" for v in resp.sum(axis=0)]
         np.testing.assert_allclose(shared.current.responsibilities, resp, rtol=1e-12)
     shared.step = 1
     assert "E-step" in shared.table_html.value
@@ -288,9 +288,9 @@ def test_table_with_many_points_lists_the_first_rows(eruptions):
     rows = _table_rows(eruptions.table_html.value)
     assert len(rows) == 12
     for n, row in enumerate(rows):
-        assert row[2:4] == [f"{v:.3f}" for v in resp[n]]
+        assert row[2:4] == [f"{v:.4f}" for v in resp[n]]
     assert f"{X.shape[0] - 12} more points hidden" in eruptions.table_html.value
-    assert _table_nk(eruptions.table_html.value) == [f"{v:.3f}" for v in resp.sum(axis=0)]
+    assert _table_nk(eruptions.table_html.value) == [f"{v:.4f}" for v in resp.sum(axis=0)]
 
 
 def test_the_image_changes_with_the_step(shared):

@@ -22,6 +22,7 @@ Rooms
 * :mod:`~gmm_viz.plotting.overlays` -- the true mixture of synthetic data.
 """
 
+from gmm_viz.conventions import NEUTRAL_GREY, PALETTE, component_colors
 from gmm_viz.plotting.figure import BlitRenderer, figure_for
 from gmm_viz.plotting.layout import refresh_layout
 from gmm_viz.plotting.loglik import (
@@ -39,14 +40,7 @@ from gmm_viz.plotting.one_d import (
 )
 from gmm_viz.plotting.overlays import draw_truth
 from gmm_viz.plotting.step_view import StepView, step_strip
-from gmm_viz.plotting.style import (
-    NEUTRAL_GREY,
-    PALETTE,
-    SIZES,
-    apply_size,
-    blend_colors,
-    component_colors,
-)
+from gmm_viz.plotting.style import SIZES, apply_size, blend_colors, component_readout
 from gmm_viz.plotting.two_d import (
     MixtureArtists2D,
     draw_mixture_2d,
@@ -66,6 +60,7 @@ __all__ = [
     "apply_size",
     "blend_colors",
     "component_colors",
+    "component_readout",
     "draw_hard_assignment_1d",
     "draw_log_likelihood",
     "draw_mixture_1d",

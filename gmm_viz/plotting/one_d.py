@@ -31,6 +31,7 @@ from gmm_viz.plotting.style import (
     _colors,
     _make_legend,
     _role,
+    _set_component_readout,
     _set_previous_in_legend,
     _size_spec,
     _style_axes,
@@ -351,6 +352,8 @@ def _update_1d(artists, params, responsibilities, previous, rescale):
             ghost.set_visible(False)
             arrow.set_visible(False)
     _set_previous_in_legend(artists.legend, previous is not None)
+    if _set_component_readout(artists.legend, params):
+        _layout_changed(artists.ax)
 
     top = artists.y_top
     if not np.isfinite(needed) or needed <= 0:

@@ -5,28 +5,15 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import to_hex, to_rgba_array
+from matplotlib.colors import to_rgba_array
 
+from gmm_viz.conventions import (
+    NEUTRAL_GREY,
+    format_number,
+)
+from gmm_viz.conventions import colors_for as _colors
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting.layout import refresh_layout
-
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common form of
-# colour blindness. Component k gets PALETTE[k % 8].
-PALETTE = [
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermillion
-    "#F0E442",  # yellow
-    "#000000",  # black
-]
-
-
-# Neutral grey for points before any E-step (no responsibilities yet).
-NEUTRAL_GREY = "#8C8C8C"
-
 
 # Font sizes (points), line widths (points), marker sizes (scatter: points^2; lines:
 # points) and figure sizes (inches). "projector" reads at the back of a classroom.
@@ -90,24 +77,6 @@ _MIXTURE_LABEL = "mixture"
 _PREVIOUS_LABEL = "previous step"
 
 
-def component_colors(k):
-    """The colours of ``k`` components: :data:`PALETTE`, cycled when ``k`` > 8."""
-    k = int(k)
-    if k < 0:
-        raise ParameterError(f"The number of components must be at least 0; got {k}.")
-    return [PALETTE[j % len(PALETTE)] for j in range(k)]
-
-
-def _colors(colors, k):
-    """Hex colours for ``k`` components (default: the palette)."""
-    if colors is None:
-        return component_colors(k)
-    colors = list(colors)
-    if len(colors) < k:
-        raise ParameterError(f"Give at least {k} colours, one per component; got {len(colors)}.")
-    return [to_hex(c, keep_alpha=False) for c in colors[:k]]
-
-
 def blend_colors(responsibilities, colors=None, *, n=None):
     """Each point's colour as the responsibility-weighted mix of the component colours.
 
@@ -146,12 +115,6 @@ def blend_colors(responsibilities, colors=None, *, n=None):
     if np.any(empty):
         out[empty] = to_rgba_array(NEUTRAL_GREY)[0]
     return out
-
-
-def _tint(color, amount=0.3):
-    """``color`` mixed with white: ``amount`` of the colour, the rest white (a hex string)."""
-    rgb = to_rgba_array(color)[0, :3]
-    return to_hex(1.0 - amount * (1.0 - rgb))
 
 
 def _size_spec(size):
@@ -286,3 +249,31 @@ def _set_previous_in_legend(legend, visible):
         if text.get_text() == _PREVIOUS_LABEL:
             handle.set_visible(visible)
             text.set_visible(visible)
+
+
+def component_readout(params, j):
+    """The legend line of component ``j``: its weight, mean and (co)variance, written with the
+    app's rounding rule, e.g. "component 1: α 0.5125, μ 1.3066, σ² 0.3510"."""
+    cov = params.full_covariances()[j]
+    w, mu = params.weights[j], params.means[j]
+    head = f"component {j + 1}: α {format_number(w)}"
+    if mu.size == 1:
+        return f"{head}, μ {format_number(mu[0])}, σ² {format_number(cov[0, 0])}"
+    mean = ", ".join(format_number(v) for v in mu)
+    upper = ", ".join(format_number(cov[a, b]) for a in range(mu.size) for b in range(a, mu.size))
+    return f"{head}\nμ ({mean})\nΣ ({upper})"
+
+
+def _set_component_readout(legend, params):
+    """Write each component's numbers into its legend line; returns True when a line's
+    length changed (the layout then has room to make)."""
+    if legend is None:
+        return False
+    changed = False
+    texts = legend.get_texts()
+    for j in range(params.n_components):
+        text = component_readout(params, j)
+        if len(texts[j].get_text()) != len(text):
+            changed = True
+        texts[j].set_text(text)
+    return changed

@@ -27,6 +27,7 @@ from gmm_viz.plotting.style import (
     _colors,
     _make_legend,
     _role,
+    _set_component_readout,
     _set_previous_in_legend,
     _size_spec,
     _style_axes,
@@ -335,6 +336,8 @@ def update_mixture_2d(artists, params, *, responsibilities=None, previous=None):
         for arrow in artists.arrows:
             arrow.set_visible(False)
     _set_previous_in_legend(artists.legend, previous is not None)
+    if _set_component_readout(artists.legend, params):
+        _layout_changed(artists.ax)
 
     if artists.contour_style:
         _redraw_contours(artists, params)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmm_viz.conventions import format_number
 from gmm_viz.errors import ParameterError
 from gmm_viz.worked.solution import MAX_TERMS
 
@@ -17,22 +18,6 @@ def _check_digits(digits):
     if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 1:
         raise ParameterError(f"digits must be a whole number of at least 1; got {digits!r}.")
     return min(int(digits), 17)
-
-
-# The app's one rounding rule: 4 decimals (1.3066, 0.3510, 0.5744, -7.0758), or 4
-# significant digits in scientific notation for numbers too large or small for decimals.
-DECIMALS = 4
-
-
-def format_number(value, decimals=DECIMALS):
-    """A number as the app writes it everywhere: ``decimals`` decimals (1.3066), or, below
-    1e-3 or from 1e6 in size, ``decimals`` significant digits (2.105e-06)."""
-    v = float(value)
-    if v == 0 or (1e-3 <= abs(v) < 1e6):
-        text = f"{v:.{decimals}f}"
-    else:
-        text = f"{v:.{decimals}g}"
-    return "0" if text.strip("-0.") == "" else text
 
 
 class _Style:

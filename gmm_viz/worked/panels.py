@@ -9,9 +9,10 @@ import html
 import numpy as np
 
 from gmm_viz import em
+from gmm_viz.conventions import DECIMALS
 from gmm_viz.errors import ParameterError
 from gmm_viz.worked.handout import _plural
-from gmm_viz.worked.notation import DECIMALS, _chain, _m_step_equations, _Style
+from gmm_viz.worked.notation import _chain, _m_step_equations, _Style
 from gmm_viz.worked.solution import MAX_TERMS, MStepWork, _e_step_work
 
 

@@ -6,9 +6,11 @@ import html
 
 import numpy as np
 
+from gmm_viz.conventions import DECIMALS
+from gmm_viz.conventions import colors_for as _colors
+from gmm_viz.conventions import tint as _tint
+from gmm_viz.em.params import _check_X
 from gmm_viz.errors import ParameterError
-from gmm_viz.plotting._common import _data
-from gmm_viz.plotting.style import _colors, _tint
 
 _TABLE_STYLE = (
     "border-collapse:collapse;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;"
@@ -38,12 +40,12 @@ _CAPTIONS = {
     "init": _RESP_CAPTION,
     "E": (
         "E-step: each row is one point's soft membership, "
-        "&beta;<sub>nk</sub> = w<sub>k</sub> N(x<sub>n</sub> | k) / "
-        "&Sigma;<sub>j</sub> w<sub>j</sub> N(x<sub>n</sub> | j); every row sums to 1."
+        "&beta;<sub>nk</sub> = &alpha;<sub>k</sub> N(x<sub>n</sub> | k) / "
+        "&Sigma;<sub>j</sub> &alpha;<sub>j</sub> N(x<sub>n</sub> | j); every row sums to 1."
     ),
     "M": (
         "M-step: these responsibilities give the new parameters; "
-        "w<sub>k</sub> = N<sub>k</sub> / N, and each mean and covariance is a "
+        "&alpha;<sub>k</sub> = N<sub>k</sub> / N, and each mean and covariance is a "
         "responsibility-weighted average."
     ),
 }
@@ -57,7 +59,7 @@ def responsibility_table_html(
     selected=None,
     max_rows=12,
     colors=None,
-    digits=3,
+    digits=DECIMALS,
     phase=None,
 ):
     """The responsibilities as an HTML table (inline styles: JupyterLab, Notebook, Voila).
@@ -80,7 +82,7 @@ def responsibility_table_html(
     max_rows : int
     colors : list of K colours, optional
     digits : int
-        Decimals of the responsibilities and sums.
+        Decimals of the responsibilities and sums (the app's rule: 4).
     phase : "init", "E", "M" or None
         Chooses the one-line caption.
 
@@ -93,7 +95,7 @@ def responsibility_table_html(
             f'<div style="{_NOTE_STYLE}">No E-step has run yet: the responsibilities '
             "&beta;<sub>nk</sub> appear after the first E-step.</div>"
         )
-    X = _data(X, None)
+    X = _check_X(X)
     n, d = X.shape
     r = np.asarray(responsibilities, dtype=float)
     if r.ndim != 2 or r.shape[0] != n:
@@ -185,7 +187,7 @@ def responsibility_table_html(
     out.append(
         f'<tr><td colspan="{2 + d + k}" style="padding:2px 8px;text-align:left;color:#555;'
         'font-size:12px;">The column sums N<sub>k</sub> feed the M-step: '
-        "w<sub>k</sub> = N<sub>k</sub> / N.</td></tr>"
+        "&alpha;<sub>k</sub> = N<sub>k</sub> / N.</td></tr>"
     )
     out.append("</tfoot></table></div>")
     return "".join(out)
