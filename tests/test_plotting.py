@@ -162,7 +162,13 @@ def test_draw_mixture_1d_curves_are_weighted_component_densities(data_1d, params
     assert art.mixture.get_color() == "black"
     assert ax.get_xlabel() == "height <cm>" and ax.get_ylabel() == "density"
     labels = [t.get_text() for t in art.legend.get_texts()]
-    assert labels[:3] == ["component 1", "component 2", "mixture"]
+    # Each component's line reads its numbers, rounded the one way the app rounds.
+    assert labels[:3] == [
+        P.component_readout(params_1d, 0),
+        P.component_readout(params_1d, 1),
+        "mixture",
+    ]
+    assert labels[0] == "component 1: α 0.4000, μ -2.0000, σ² 0.6000"
     # Small N: a rug, no histogram; grey before any E-step.
     assert art.points is not None and art.histogram is None
     assert len(art.points.get_offsets()) == data_1d.size
@@ -319,7 +325,13 @@ def test_draw_mixture_2d_ellipses_means_and_labels(data_2d):
     assert not any(e.get_visible() for row in art.ghost_ellipses for e in row)
     assert not art.ghost_means.get_visible()
     labels = [t.get_text() for t in art.legend.get_texts()]
-    assert labels == ["component 1", "component 2", "mixture", "previous step"]
+    assert [label.split(":")[0] for label in labels[:2]] == ["component 1", "component 2"]
+    cov = params.full_covariances()[0]
+    assert labels[0].splitlines()[1:] == [
+        "μ (" + ", ".join(f"{v:.4f}" for v in params.means[0]) + ")",
+        f"Σ ({cov[0, 0]:.4f}, {cov[0, 1]:.4f}, {cov[1, 1]:.4f})",
+    ]
+    assert labels[2:] == ["mixture", "previous step"]
     fig.canvas.draw()
 
 
