@@ -406,7 +406,7 @@ def test_draw_mixture_2d_large_n_shows_a_seeded_subset(params_2d):
 def test_log_likelihood_marker_moves_and_phases_are_distinguished():
     ll = np.array([-100.0, -100.0, -90.0, -90.0, -85.0])
     fig, ax = _ax()
-    art = P.draw_log_likelihood(ax, ll, 0)
+    art = P.draw_log_likelihood(ax, ll, 0, whole_run=True)
     np.testing.assert_allclose(art.curve.get_ydata(), ll)
     assert art.curve.get_drawstyle() == "steps-post"
     np.testing.assert_allclose(art.e_points.get_xdata(), [1, 3])
@@ -420,7 +420,7 @@ def test_log_likelihood_marker_moves_and_phases_are_distinguished():
     np.testing.assert_allclose(art.current.get_xydata(), [[2, -90.0]])
     assert art.step == 2
     assert art.text.get_text().startswith("M1")
-    assert "-90.00" in art.text.get_text() and "+10.00" in art.text.get_text()
+    assert "-90.0000" in art.text.get_text() and "+10.0000" in art.text.get_text()
     P.update_log_likelihood(art, 3)
     assert "unchanged" in art.text.get_text()
     with pytest.raises(ParameterError, match="does not exist"):
@@ -428,10 +428,33 @@ def test_log_likelihood_marker_moves_and_phases_are_distinguished():
     fig.canvas.draw()
 
 
+def test_log_likelihood_grows_with_the_steps_unless_the_whole_run_is_asked_for():
+    """By default the future is not drawn (nor hinted by the y range): "will it climb?" can
+    be asked at every step."""
+    ll = np.array([-100.0, -100.0, -90.0, -90.0, -85.0])
+    fig, ax = _ax()
+    art = P.draw_log_likelihood(ax, ll, 0)
+    assert list(art.curve.get_ydata()) == [-100.0]
+    assert len(art.m_points.get_xdata()) == 0
+    assert ax.get_ylim()[1] < -90  # the top of the axis does not reveal -85
+    P.update_log_likelihood(art, 2)
+    np.testing.assert_allclose(art.curve.get_ydata(), [-100.0, -100.0, -90.0])
+    np.testing.assert_allclose(art.m_points.get_xdata(), [2])
+    assert ax.get_ylim()[1] < -85
+    P.show_whole_run(art, True)
+    np.testing.assert_allclose(art.curve.get_ydata(), ll)
+    assert ax.get_ylim()[1] > -85 and art.step == 2
+    # Never an offset on the tick labels ("1e-9+1.048e2"): plain numbers.
+    flat = P.draw_log_likelihood(_ax()[1], [104.8542473, 104.8542473 + 1e-9], 1, whole_run=True)
+    flat.ax.figure.canvas.draw()
+    assert flat.ax.yaxis.get_offset_text().get_text() == ""
+    fig.canvas.draw()
+
+
 def test_log_likelihood_ticks_are_sparse_for_many_steps_and_curve_can_be_replaced():
     ll = -1000 + 500 * (1 - np.exp(-np.arange(201) / 30))
     fig, ax = _ax()
-    art = P.draw_log_likelihood(ax, ll, 10)
+    art = P.draw_log_likelihood(ax, ll, 10, whole_run=True)
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert 3 <= len(labels) <= 13
     assert labels[0] == "0" and all(lab.startswith("M") for lab in labels[1:])

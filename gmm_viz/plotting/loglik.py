@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLocator
 
+from gmm_viz.conventions import format_number
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting.layout import _layout_changed
 from gmm_viz.plotting.style import _make_legend, _role, _size_spec, _style_axes
@@ -103,9 +104,16 @@ class LogLikelihoodArtists:
     vline: object
     text: object
     legend: object = None
+    # False: the curve grows with the steps (the future is not given away); True: the
+    # whole run is drawn, with the marker at the current half-step.
+    whole_run: bool = False
+    # The (min, max) of the log-likelihoods shown, which set the y range.
+    y_shown: tuple | None = None
 
 
-def draw_log_likelihood(ax, log_likelihoods, step=0, *, phases=None, size="screen"):
+def draw_log_likelihood(
+    ax, log_likelihoods, step=0, *, phases=None, size="screen", whole_run=False
+):
     """Draw the total log-likelihood over half-steps with a marker at ``step``.
 
     The x axis counts half-steps (0 = start, E1, M1, E2, M2, ...; labelled sparsely when
@@ -123,6 +131,9 @@ def draw_log_likelihood(ax, log_likelihoods, step=0, *, phases=None, size="scree
     phases : sequence of "init" / "E" / "M", optional
         Default: 0 is the start, odd half-steps are E-steps, even ones M-steps.
     size : "screen", "projector" or a dict of :data:`SIZES` keys
+    whole_run : bool
+        False (the default): the curve stops at ``step`` and grows as the steps go on, so
+        that "will it climb?" can be asked before it is seen; True: the whole run.
 
     Returns
     -------
@@ -211,7 +222,9 @@ def draw_log_likelihood(ax, log_likelihoods, step=0, *, phases=None, size="scree
         vline=vline,
         text=text,
         legend=legend,
+        whole_run=bool(whole_run),
     )
+    ax.ticklabel_format(axis="y", useOffset=False, style="plain")
     set_log_likelihoods(artists, log_likelihoods, phases=phases, step=step)
     return artists
 
@@ -225,23 +238,9 @@ def set_log_likelihoods(artists, log_likelihoods, *, phases=None, step=None):
     artists.log_likelihoods = ll
     artists.phases = phases
     artists.labels = half_step_labels(phases)
-    x = np.arange(ll.size)
-    artists.curve.set_data(x, ll)
-    for line, name in (
-        (artists.e_points, "E"),
-        (artists.m_points, "M"),
-        (artists.init_point, "init"),
-    ):
-        sel = np.array([p == name for p in phases])
-        line.set_data(x[sel], ll[sel])
-
+    artists.y_shown = None
     ax = artists.ax
     ax.set_xlim(-0.5, max(ll.size - 0.5, 1.5))
-    finite = ll[np.isfinite(ll)]
-    if finite.size:
-        lo, hi = float(finite.min()), float(finite.max())
-        pad = 0.08 * (hi - lo) if hi > lo else max(1.0, 1e-3 * abs(hi))
-        ax.set_ylim(lo - pad, hi + pad)
     ticks = _tick_positions(phases)
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.set_xticklabels([artists.labels[t] for t in ticks])
@@ -266,16 +265,50 @@ def update_log_likelihood(artists, step):
         raise ParameterError(f"Half-step {step} does not exist; choose one from 0 to {n - 1}.")
     artists.step = step
     ll = artists.log_likelihoods
+    _show_curve(artists, n if artists.whole_run else step + 1)
     artists.current.set_data([step], [ll[step]])
     artists.vline.set_xdata([step, step])
     phase = artists.phases[step]
     label = "start" if phase == "init" else artists.labels[step]
-    text = f"{label} · log-likelihood = {ll[step]:.2f}"
+    text = f"{label} · log-likelihood = {format_number(ll[step])}"
     if step > 0 and np.isfinite(ll[step]) and np.isfinite(ll[step - 1]):
         change = ll[step] - ll[step - 1]
         if phase == "E" and abs(change) <= 1e-9 * max(1.0, abs(ll[step])):
             text += "  (unchanged: an E-step keeps the parameters)"
         else:
-            text += f"  ({change:+.2f})"
+            sign = "+" if change >= 0 else "-"
+            text += f"  ({sign}{format_number(abs(change))})"
     artists.text.set_text(text)
     return artists
+
+
+def show_whole_run(artists, whole_run):
+    """Draw the whole run (True) or only the half-steps up to the current one (False)."""
+    artists.whole_run = bool(whole_run)
+    return update_log_likelihood(artists, artists.step)
+
+
+def _show_curve(artists, count):
+    """The first ``count`` half-steps of the curve and its markers; the y range follows
+    what is shown (so the top of the axis does not give the ending away)."""
+    ll, phases = artists.log_likelihoods, artists.phases
+    x = np.arange(count)
+    shown = ll[:count]
+    artists.curve.set_data(x, shown)
+    for line, name in (
+        (artists.e_points, "E"),
+        (artists.m_points, "M"),
+        (artists.init_point, "init"),
+    ):
+        sel = np.array([p == name for p in phases[:count]], dtype=bool)
+        line.set_data(x[sel], shown[sel])
+    finite = shown[np.isfinite(shown)]
+    if not finite.size:
+        return
+    lo, hi = float(finite.min()), float(finite.max())
+    if (lo, hi) == artists.y_shown:
+        return
+    artists.y_shown = (lo, hi)
+    pad = 0.08 * (hi - lo) if hi > lo else max(1.0, 1e-3 * abs(hi))
+    artists.ax.set_ylim(lo - pad, hi + pad)
+    _layout_changed(artists.ax)

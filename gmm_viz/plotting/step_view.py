@@ -21,7 +21,11 @@ from gmm_viz.em import GMMParams
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting.figure import BlitRenderer, figure_for
 from gmm_viz.plotting.layout import refresh_layout
-from gmm_viz.plotting.loglik import draw_log_likelihood, update_log_likelihood
+from gmm_viz.plotting.loglik import (
+    draw_log_likelihood,
+    show_whole_run,
+    update_log_likelihood,
+)
 from gmm_viz.plotting.one_d import _grid_1d, draw_mixture_1d, update_mixture_1d
 from gmm_viz.plotting.overlays import draw_truth
 from gmm_viz.plotting.style import _size_spec
@@ -57,6 +61,9 @@ class StepView:
         dataset's ``truth`` dict works as it is).
     figure : Figure, optional
         A figure to draw into (it is cleared); by default a new one of the right size.
+    whole_run : bool
+        Draw the log-likelihood of the whole run (True), or let it grow with the steps
+        (False, the default: the ending is not given away).
 
     Examples
     --------
@@ -78,6 +85,7 @@ class StepView:
         title=None,
         truth=None,
         figure=None,
+        whole_run=False,
     ):
         X = np.asarray(X, dtype=float)
         if X.ndim == 1:
@@ -112,7 +120,7 @@ class StepView:
         if title:
             self.ax.set_title(title)
         self.ll_artists = draw_log_likelihood(
-            self.ax_ll, history.log_likelihoods(), self.step, size=size
+            self.ax_ll, history.log_likelihoods(), self.step, size=size, whole_run=whole_run
         )
         self.show(self.step)
 
@@ -151,6 +159,15 @@ class StepView:
             value = self.history.responsibilities(s, self.X)
             self._resp_cache = (e_index, value)
         return value
+
+    @property
+    def whole_run(self):
+        """Whether the log-likelihood panel shows the whole run (else up to the step)."""
+        return self.ll_artists.whole_run
+
+    @whole_run.setter
+    def whole_run(self, value):
+        show_whole_run(self.ll_artists, value)
 
     def set_title(self, text):
         """Change the mixture axes' title (the layout follows at the next render)."""
