@@ -91,6 +91,56 @@ def test_step_view_indices_and_responsibilities(toy_run):
         StepView(np.zeros((5, 3)), history)
 
 
+def test_the_e_step_is_visible_in_the_picture_in_1d(toy_run):
+    """Under the densities, beta_k(x) as curves and each point at its responsibilities: the
+    worked example's point 4 sits at 0.3894 / 0.6106, either side of the 0.5 line."""
+    from gmm_viz.em import e_step
+
+    X, history = toy_run
+    view = StepView(X, history)
+    panel = view.resp_artists
+    assert panel.note.get_visible() and not any(c.get_visible() for c in panel.curves)
+    view.show(1)
+    assert not panel.note.get_visible()
+    resp = history.responsibilities(1, X)
+    for j in range(2):
+        np.testing.assert_allclose(panel.points[j].get_offsets(), np.c_[X[:, 0], resp[:, j]])
+        expected = e_step(panel.grid[:, None], history.params(1))[0][:, j]
+        np.testing.assert_allclose(panel.curves[j].get_ydata(), expected)
+    assert resp[3] == pytest.approx([0.3894, 0.6106], abs=1e-4)
+    assert [t.get_text() for t in panel.numbers] == ["1", "2", "3", "4", "5"]
+    # An M-step shows the responsibilities it used, from the parameters before it.
+    view.show(2)
+    np.testing.assert_allclose(panel.points[1].get_offsets()[:, 1], resp[:, 1])
+    # The selected point ("Show your work") is ringed in both panels.
+    view.select(3)
+    np.testing.assert_allclose(
+        panel.selected.get_offsets(), [[2.4, resp[3, 0]], [2.4, resp[3, 1]]]
+    )
+    assert view.artists.selected.get_visible()
+    view.select(None)
+    assert not panel.selected.get_visible() and not view.artists.selected.get_visible()
+    with pytest.raises(ParameterError, match="Point 6 does not exist"):
+        view.select(5)
+
+
+def test_small_2d_data_are_pies_split_by_their_responsibilities():
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(size=(10, 2)), rng.normal(size=(10, 2)) + 3.0]
+    history = GaussianMixtureEM(2, random_state=0, max_iter=3, tol=0).fit(X).history_
+    view = StepView(X, history)
+    pies = view.artists.pies
+    assert len(pies[-1].get_paths()) == 20  # grey circles before any E-step
+    view.show(1)
+    resp = history.responsibilities(1, X)
+    assert len(pies[-1].get_paths()) == 0
+    for j in range(2):
+        assert len(pies[j].get_paths()) == int(np.sum(resp[:, j] * 360 > 0.5))
+    assert [t.get_text() for t in view.artists.numbers][:3] == ["1", "2", "3"]
+    view.select(4)
+    np.testing.assert_allclose(view.artists.selected.get_offsets(), X[4:5])
+
+
 def test_step_strip_shows_the_chosen_half_steps(faithful_run):
     X, history = faithful_run
     fig = step_strip(X, history, [0, 1, 2, -1])

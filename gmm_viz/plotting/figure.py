@@ -4,6 +4,8 @@ half-step changes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -50,6 +52,52 @@ def figure_for(n_features, size="screen", figure=None):
     for ax in (ax_mixture, ax_loglik):
         _style_axes(ax, spec)
     return fig, ax_mixture, ax_loglik
+
+
+@dataclass
+class StepAxes:
+    """The axes of a :class:`~gmm_viz.plotting.StepView` figure."""
+
+    figure: Figure
+    mixture: object
+    responsibilities: object  # 1-D: beta_k(x) under the densities; None in 2-D
+    loglik: object
+
+
+def step_axes(n_features, size="screen", figure=None):
+    """A figure for one run's picture: the mixture, in 1-D the responsibilities under it
+    (sharing its x axis), and the log-likelihood at the bottom.
+
+    Same canvas, size and cached layout as :func:`figure_for`.
+    """
+    spec = _size_spec(size)
+    n_features = int(n_features)
+    if n_features not in (1, 2):
+        raise ParameterError(f"A step picture shows 1 or 2 columns; got {n_features}.")
+    width, height = spec["figsize"] if n_features == 1 else spec["figsize_2d"]
+    if n_features == 1:
+        height *= 1.3  # room for the responsibility panel
+    if figure is None:
+        fig = Figure(figsize=(width, height), dpi=100)
+        FigureCanvasAgg(fig)
+    else:
+        fig = figure
+        fig.clear()
+        fig.set_size_inches((width, height))
+    fig.set_layout_engine(_CachedConstrainedLayout(h_pad=0.06, w_pad=0.06, hspace=0.06))
+    if n_features == 1:
+        grid = fig.add_gridspec(3, 1, height_ratios=(3.2, 1.25, 1.0))
+        ax_mixture = fig.add_subplot(grid[0])
+        ax_resp = fig.add_subplot(grid[1], sharex=ax_mixture)
+        ax_mixture.tick_params(labelbottom=False)
+        ax_loglik = fig.add_subplot(grid[2])
+    else:
+        grid = fig.add_gridspec(2, 1, height_ratios=(4.0, 1.0))
+        ax_mixture, ax_resp, ax_loglik = fig.add_subplot(grid[0]), None, fig.add_subplot(grid[1])
+    for ax in (ax_mixture, ax_resp, ax_loglik):
+        if ax is not None:
+            _style_axes(ax, spec)
+    return StepAxes(fig, ax_mixture, ax_resp, ax_loglik)
 
 
 class BlitRenderer:

@@ -42,6 +42,8 @@ from gmm_viz.plotting.style import (
 _BAND = 0.1
 
 
+# 1-D: up to this many points are drawn big, on one line (the toy's five, a pasted list).
+SMALL_N = 20
 # 1-D: more points than this are shown as a histogram (hist="auto").
 RUG_MAX = 2000
 
@@ -107,6 +109,9 @@ class MixtureArtists1D:
     previous: GMMParams | None = None
     responsibilities: np.ndarray | None = None
     y_top: float = 0.0
+    # A ring around the selected point of the rug (hidden when none is selected).
+    selected: object = None
+    selected_index: int | None = None
 
     @property
     def n_components(self):
@@ -228,21 +233,38 @@ def draw_mixture_1d(
             ax.add_collection(strip_artist, autolim=False)
             _role(strip_artist, "strip")
 
-    points = None
+    points = selected = None
     if use_rug:
-        rng = np.random.default_rng(0)
-        y = rng.uniform(0.2 * _BAND, 0.8 * _BAND, size=n)
+        if n <= SMALL_N:
+            # Few points: on one line, big enough to see from the back of a room.
+            y = np.full(n, 0.5 * _BAND)
+            rug_size = spec["point_size"] * 3.0
+        else:
+            y = np.random.default_rng(0).uniform(0.2 * _BAND, 0.8 * _BAND, size=n)
+            rug_size = spec["rug_size"]
+        selected = ax.scatter(
+            [np.nan],
+            [np.nan],
+            s=rug_size * 3.2,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=2.0,
+            transform=band_transform,
+            zorder=3.5,
+            clip_on=False,
+        )
+        selected.set_visible(False)
         points = ax.scatter(
             x,
             y,
-            s=spec["rug_size"],
+            s=rug_size,
             transform=band_transform,
             linewidths=0,
             alpha=0.85 if n <= 500 else 0.6,
             zorder=3,
             clip_on=False,
         )
-        _role(points, "rug", spec)
+        _role(points, "rug_big" if n <= SMALL_N else "rug", spec)
     band = use_rug or use_strip
     if band:
         ax.axhline(0.0, color="0.55", linewidth=0.8, zorder=1.5)
@@ -294,8 +316,22 @@ def draw_mixture_1d(
         hist_max=hist_max,
         band=band,
         legend=legend,
+        selected=selected,
     )
     _update_1d(artists, params, responsibilities, previous, rescale="force")
+    return artists
+
+
+def select_point_mixture_1d(artists, index):
+    """Ring point ``index`` (0-based) of the rug, or nothing for None."""
+    artists.selected_index = index
+    if artists.selected is None or artists.points is None:
+        return artists
+    if index is None or not 0 <= index < artists.X.size:
+        artists.selected.set_visible(False)
+        return artists
+    artists.selected.set_offsets(artists.points.get_offsets()[index : index + 1])
+    artists.selected.set_visible(True)
     return artists
 
 

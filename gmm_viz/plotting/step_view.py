@@ -19,17 +19,27 @@ from matplotlib.figure import Figure
 
 from gmm_viz.em import GMMParams
 from gmm_viz.errors import ParameterError
-from gmm_viz.plotting.figure import BlitRenderer, figure_for
+from gmm_viz.plotting.figure import BlitRenderer, step_axes
 from gmm_viz.plotting.layout import refresh_layout
 from gmm_viz.plotting.loglik import (
     draw_log_likelihood,
     show_whole_run,
     update_log_likelihood,
 )
-from gmm_viz.plotting.one_d import _grid_1d, draw_mixture_1d, update_mixture_1d
+from gmm_viz.plotting.one_d import (
+    _grid_1d,
+    draw_mixture_1d,
+    select_point_mixture_1d,
+    update_mixture_1d,
+)
 from gmm_viz.plotting.overlays import draw_truth
+from gmm_viz.plotting.responsibility_panel import (
+    draw_responsibilities_1d,
+    select_point_1d,
+    update_responsibilities_1d,
+)
 from gmm_viz.plotting.style import _size_spec
-from gmm_viz.plotting.two_d import draw_mixture_2d, update_mixture_2d
+from gmm_viz.plotting.two_d import draw_mixture_2d, select_point_mixture_2d, update_mixture_2d
 
 __all__ = ["StepView", "step_strip"]
 
@@ -101,15 +111,30 @@ class StepView:
         self.size = size
         self.columns = tuple(columns) if columns else (("x",) if d == 1 else ("x1", "x2"))
         self._resp_cache = (None, None)
-        self.figure, self.ax, self.ax_ll = figure_for(d, size=size, figure=figure)
+        axes = step_axes(d, size=size, figure=figure)
+        self.figure, self.ax, self.ax_resp, self.ax_ll = (
+            axes.figure,
+            axes.mixture,
+            axes.responsibilities,
+            axes.loglik,
+        )
         self._blitter = BlitRenderer(self.figure)
         self.step = self._index(step)
+        self.selected = None
+        self.resp_artists = None
         params = history.params(self.step)
         if d == 1:
             # One x range for the whole run, so that the axis never moves under the curves.
             grid = _grid_1d(X[:, 0], None, _all_components(history))
-            self.artists = draw_mixture_1d(
-                self.ax, X, params, size=size, xlabel=self.columns[0], grid=grid
+            # The x label goes under the responsibility panel, which shares the x axis.
+            self.artists = draw_mixture_1d(self.ax, X, params, size=size, grid=grid, xlabel="")
+            self.resp_artists = draw_responsibilities_1d(
+                self.ax_resp,
+                X,
+                self.artists.grid,
+                params.n_components,
+                size=size,
+                xlabel=self.columns[0],
             )
         else:
             self.artists = draw_mixture_2d(
@@ -141,10 +166,28 @@ class StepView:
         resp = self.responsibilities(s)
         if self.X.shape[1] == 1:
             update_mixture_1d(self.artists, params, responsibilities=resp, previous=previous)
+            # The responsibilities were computed from the parameters entering the E-step.
+            e_params = h.params(s if h.phase(s) != "M" else s - 1)
+            update_responsibilities_1d(self.resp_artists, e_params, resp, selected=self.selected)
         else:
             update_mixture_2d(self.artists, params, responsibilities=resp, previous=previous)
         update_log_likelihood(self.ll_artists, s)
         self.step = s
+        return self
+
+    def select(self, index):
+        """Mark point ``index`` (0-based) in the picture (a ring), or none for None; the
+        explorer's "Show your work" point."""
+        if index is not None and not 0 <= int(index) < self.X.shape[0]:
+            raise ParameterError(
+                f"Point {int(index) + 1} does not exist; choose one from 1 to {self.X.shape[0]}."
+            )
+        self.selected = None if index is None else int(index)
+        if self.X.shape[1] == 1:
+            select_point_mixture_1d(self.artists, self.selected)
+            select_point_1d(self.resp_artists, self.selected)
+        else:
+            select_point_mixture_2d(self.artists, self.selected)
         return self
 
     def responsibilities(self, step):

@@ -144,6 +144,7 @@ def _role_style(role, spec):
         "points": {"sizes": [spec["point_size"]]},
         "points_small": {"sizes": [0.5 * spec["point_size"]]},
         "rug": {"sizes": [spec["rug_size"]]},
+        "rug_big": {"sizes": [3.0 * spec["point_size"]]},
         "means": {"sizes": [spec["mean_size"]]},
         "ghost_means": {"sizes": [0.7 * spec["mean_size"]]},
         "ll_curve": {"linewidth": spec["ll_line"]},

@@ -7,9 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D, IdentityTransform
 
+from gmm_viz.conventions import NEUTRAL_GREY
 from gmm_viz.em import GMMParams
 from gmm_viz.plotting._common import (
     _arrow,
@@ -34,6 +38,10 @@ from gmm_viz.plotting.style import (
     blend_colors,
 )
 
+# 2-D: up to this many points are drawn as pies split by their responsibilities, and up
+# to SMALL_N_LABELS of them carry their number.
+SMALL_N_2D = 60
+SMALL_N_LABELS = 30
 # 2-D: the mixture density is evaluated on a GRID_POINTS_2D x GRID_POINTS_2D grid.
 GRID_POINTS_2D = 120
 
@@ -109,6 +117,13 @@ class MixtureArtists2D:
     params: GMMParams | None = None
     previous: GMMParams | None = None
     responsibilities: np.ndarray | None = None
+    # Small data: each point is a pie split by its responsibilities (one collection per
+    # component), numbered; a ring marks the selected point.
+    pies: list = field(default_factory=list)
+    pie_radius: float = 0.0
+    numbers: list = field(default_factory=list)
+    selected: object = None
+    selected_index: int | None = None
 
     @property
     def n_components(self):
@@ -185,6 +200,47 @@ def draw_mixture_2d(
         zorder=2,
     )
     _role(points, "points" if Xs.shape[0] <= 1000 else "points_small", spec)
+    pies, numbers, radius = [], [], 0.0
+    if n <= SMALL_N_2D:
+        # A pie per point, split by its responsibilities: 0.45 against 0.55 can be seen.
+        radius = np.sqrt(spec["point_size"] * 4.0) / 2.0 * ax.figure.dpi / 72.0
+        points.set_visible(False)
+        for c in [*colors, NEUTRAL_GREY]:
+            pie = PathCollection(
+                [],
+                offsets=X,
+                offset_transform=ax.transData,
+                transform=IdentityTransform(),
+                facecolors=c,
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=2.5,
+            )
+            ax.add_collection(pie, autolim=False)
+            pies.append(pie)
+        if n <= SMALL_N_LABELS:
+            for i, (xi, yi) in enumerate(X):
+                numbers.append(
+                    ax.annotate(
+                        str(i + 1),
+                        (xi, yi),
+                        xytext=(radius * 72.0 / ax.figure.dpi + 2, 2),
+                        textcoords="offset points",
+                        fontsize=spec["tick"],
+                        color="0.25",
+                        zorder=2.6,
+                    )
+                )
+    selected = ax.scatter(
+        [np.nan],
+        [np.nan],
+        s=spec["point_size"] * (4.0 if n <= SMALL_N_2D else 1.0) * 3.2,
+        facecolors="none",
+        edgecolors="black",
+        linewidths=2.0,
+        zorder=2.7,
+    )
+    selected.set_visible(False)
 
     ellipses, ghost_ellipses, arrows = [], [], []
     for c in colors:
@@ -288,6 +344,10 @@ def draw_mixture_2d(
         n_std=n_std,
         contour_style={"linewidths": spec["contour_line"]} if contours else {},
         legend=legend,
+        pies=pies,
+        pie_radius=radius,
+        numbers=numbers,
+        selected=selected,
     )
     update_mixture_2d(artists, params, responsibilities=responsibilities, previous=previous)
     _layout_changed(ax)
@@ -311,6 +371,8 @@ def update_mixture_2d(artists, params, *, responsibilities=None, previous=None):
     else:
         shown_resp = resp if artists.shown is None else resp[artists.shown]
         artists.points.set_facecolors(blend_colors(shown_resp, artists.colors))
+    if artists.pies:
+        _set_pies(artists, resp)
 
     _set_ellipses(artists.ellipses, params, artists.n_std)
     artists.means.set_offsets(params.means)
@@ -342,6 +404,41 @@ def update_mixture_2d(artists, params, *, responsibilities=None, previous=None):
     if artists.contour_style:
         _redraw_contours(artists, params)
     artists.params, artists.previous, artists.responsibilities = params, previous, resp
+    return artists
+
+
+def _set_pies(artists, resp):
+    """Each point's pie: component k's share is an arc of 360 * r_nk degrees (all grey
+    before any E-step)."""
+    n, k = artists.X.shape[0], artists.n_components
+    scale = Affine2D().scale(artists.pie_radius)
+    if resp is None:
+        circle = Path.unit_circle().transformed(scale)
+        for pie in artists.pies[:-1]:
+            pie.set_paths([])
+        artists.pies[-1].set_paths([circle] * n)
+        artists.pies[-1].set_offsets(artists.X)
+        return
+    artists.pies[-1].set_paths([])
+    ends = 90.0 + 360.0 * np.cumsum(resp, axis=1)
+    starts = np.c_[np.full(n, 90.0), ends[:, :-1]]
+    for j in range(k):
+        wide = ends[:, j] - starts[:, j] > 0.5
+        paths = [
+            Path.wedge(starts[i, j], ends[i, j]).transformed(scale) for i in np.flatnonzero(wide)
+        ]
+        artists.pies[j].set_paths(paths)
+        artists.pies[j].set_offsets(artists.X[wide] if wide.any() else np.zeros((0, 2)))
+
+
+def select_point_mixture_2d(artists, index):
+    """Ring point ``index`` (0-based), or nothing for None."""
+    artists.selected_index = index
+    if index is None or not 0 <= index < artists.X.shape[0]:
+        artists.selected.set_visible(False)
+        return artists
+    artists.selected.set_offsets(artists.X[index : index + 1])
+    artists.selected.set_visible(True)
     return artists
 
 
