@@ -125,9 +125,11 @@ def _assert_message(explorer, *keywords):
 
 
 def _assert_no_message(explorer):
+    # The banner keeps its place (empty), so that nothing on the page jumps.
     assert explorer.message == ""
-    assert explorer.message_html.layout.display == "none"
     assert explorer.message_html.value == ""
+    for box in (explorer.data_message, explorer.model_message, explorer.work_message):
+        assert box.value == ""
 
 
 @pytest.fixture(autouse=True)
@@ -468,7 +470,7 @@ def test_load_text_1d(toy):
     assert toy.state.options.init_params == "kmeans"  # pasted numbers have no suggested start
     assert toy.init_dropdown.value == "kmeans"
     assert isinstance(toy.view.artists, plotting.MixtureArtists1D)
-    assert toy.step == 0 and toy.point_input.max == 6
+    assert toy.step == 0 and toy.state.X.shape[0] == 6
     toy.step = 2
     assert sorted(toy.current.means.ravel()) == pytest.approx([1.0, 5.1], abs=1e-3)
 
@@ -735,7 +737,7 @@ def test_data_dropdown_choices(toy, fit_counter):
         assert isinstance(art, kind), key
         assert toy.current.means.shape == (toy.state.options.n_components, shape[1]), key
         np.testing.assert_array_equal(art.X.reshape(shape), toy.dataset.X)
-        assert toy.point_input.max == shape[0], key
+        assert toy.state.X.shape[0] == shape[0], key
         # Only the toy example has a suggested start, which the explorer takes.
         assert toy.state.options.init_params == ("start" if key == "toy" else "kmeans"), key
         assert toy.init_dropdown.value == toy.state.options.init_params
@@ -761,7 +763,7 @@ def test_k_input_and_the_progress_bar(eruptions, fit_counter, monkeypatch):
     assert eruptions.state.options.n_components == 3
     assert eruptions.current.weights.shape == (3,)
     assert len(eruptions.view.artists.components) == 3
-    assert eruptions.component_input.max == 3
+    assert eruptions.state.options.n_components == 3
     eruptions.step = 1
     header = re.search(r"<thead>(.*)</thead>", eruptions.table_html.value).group(1)
     assert re.findall(r"<sub>n(\d)</sub>", header) == ["1", "2", "3"]
@@ -821,9 +823,10 @@ def test_seed_input(eruptions, fit_counter):
     eruptions.seed_input.value = 0
     assert _fits(fit_counter) == (1, 1)
     np.testing.assert_array_equal(eruptions.history.params(0).means, first)  # reproducible
-    eruptions.seed_input.value = -5  # numpy has no negative seeds: the box stays at 0
+    eruptions.seed_input.value = -5  # numpy has no negative seeds: said beside the box
     assert eruptions.seed_input.value == 0 and _fits(fit_counter) == (0, 0)
-    _assert_no_message(eruptions)
+    _assert_message(eruptions, "seed", "from 0 to", "stays at 0")
+    assert "seed must be" in eruptions.model_message.value
 
 
 def test_reg_covar_dropdown(toy, fit_counter):

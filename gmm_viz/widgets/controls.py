@@ -1,5 +1,11 @@
 """The explorer's controls and where they sit on the page: widgets only, no EM and no
 events (the explorer answers those).
+
+The page is laid out for a projector: the stepping bar on top, the picture on the left with
+the responsibilities and the settings beside it (so the picture stays in view while a
+setting changes), the formulas below. Every message appears next to the control that
+caused it, and in the banner under the stepping bar; the banner and the label keep their
+height, so nothing jumps. No control uses an icon font (nothing is fetched from outside).
 """
 
 from __future__ import annotations
@@ -11,24 +17,60 @@ import ipywidgets as w
 from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES
 from gmm_viz.widgets.state import DATA_CHOICES, INIT_CHOICES, REG_CHOICES
 
-__all__ = ["Controls", "build_controls", "lay_out"]
+__all__ = ["MAX_K", "Controls", "build_controls", "lay_out"]
+
+# The largest K the explorer offers (more components than colours help nobody in class).
+MAX_K = 12
+
+# The page's own rules: the picture fits the window's height, the side panel wraps under
+# the picture on a narrow (or zoomed) window, long formulas scroll instead of being cut.
+_CSS = """
+<style>
+.gmm-explorer { font-size: 15px; }
+.gmm-explorer .gmm-main { flex-flow: row wrap; align-items: flex-start; gap: 12px; }
+.gmm-explorer .gmm-stepping { gap: 6px; }
+.gmm-explorer .gmm-picture { flex: 3 1 520px; min-width: 0; }
+.gmm-explorer .gmm-side { flex: 2 1 340px; min-width: 300px; max-width: 620px; }
+.gmm-explorer .gmm-figure img, .gmm-explorer img.gmm-figure {
+  width: 100%; height: auto; max-height: calc(100vh - 130px); object-fit: contain;
+  object-position: left top;
+}
+.gmm-explorer .gmm-banner { min-height: 2.6em; }
+.gmm-explorer .gmm-step-label { min-height: 2.8em; }
+.gmm-explorer .gmm-work { overflow-x: auto; max-width: 100%; }
+.gmm-explorer .gmm-work mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
+.gmm-explorer.gmm-projector { font-size: 20px; }
+.gmm-explorer.gmm-projector .widget-label, .gmm-explorer.gmm-projector button,
+.gmm-explorer.gmm-projector input, .gmm-explorer.gmm-projector select {
+  font-size: 18px;
+}
+.gmm-explorer.gmm-projector .gmm-side { flex: 1 1 340px; }
+</style>
+"""
 
 
 @dataclass
 class Controls:
     """Every widget of the explorer, by name (the explorer exposes each as an attribute)."""
 
-    step_slider: object = None
+    reset_button: object = None
+    play_button: object = None
     play: object = None
     prev_button: object = None
+    step_slider: object = None
     next_button: object = None
+    size_toggle: object = None
+    whole_run_box: object = None
     step_label: object = None
+    message_html: object = None
     data_dropdown: object = None
     paste_area: object = None
     paste_button: object = None
     upload: object = None
+    upload_label: object = None
     column_picker: object = None
     column_button: object = None
+    data_message: object = None
     k_input: object = None
     cov_dropdown: object = None
     init_dropdown: object = None
@@ -36,12 +78,13 @@ class Controls:
     reg_dropdown: object = None
     fixed_boxes: object = None
     means_only_button: object = None
+    model_message: object = None
     progress: object = None
-    message_html: object = None
     image: object = None
     table_html: object = None
     point_input: object = None
     component_input: object = None
+    work_message: object = None
     work_html: object = None
 
     def items(self):
@@ -49,51 +92,100 @@ class Controls:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
 
-def build_controls(opts, n_steps, n_points):
+def _message_box(css_class):
+    box = w.HTML()
+    box.add_class("gmm-message")
+    box.add_class(css_class)
+    return box
+
+
+def build_controls(opts, n_steps, n_points, size="screen"):
     """The widgets, set to the options ``opts`` of a run of ``n_steps`` half-steps on
     ``n_points`` points."""
     c = Controls()
     last = max(n_steps - 1, 0)
-    c.step_slider = w.IntSlider(
-        value=0,
-        min=0,
-        max=last,
-        description="Half-step",
-        continuous_update=True,
-        layout=w.Layout(width="420px"),
+    c.reset_button = w.Button(
+        description="⟲ Start over",
+        tooltip="Back to this data set's start: its own options, half-step 0",
+        layout=w.Layout(width="auto"),
     )
-    c.step_slider.add_class("gmm-step-slider")
-    c.play = w.Play(value=0, min=0, max=last, interval=700)
-    c.play.add_class("gmm-play")
+    c.reset_button.add_class("gmm-reset")
+    # The browser's own timer steps the slider (ipywidgets' Play, hidden: its buttons are
+    # icons); a labelled toggle starts and stops it.
+    c.play = w.Play(value=0, min=0, max=last, interval=900, show_repeat=False)
+    c.play.layout.display = "none"
+    c.play_button = w.ToggleButton(
+        value=False,
+        description="▶ Play",
+        tooltip="Play: step through the half-steps on their own (click again to pause)",
+        layout=w.Layout(width="auto"),
+    )
+    c.play_button.add_class("gmm-play")
+    w.jslink((c.play_button, "value"), (c.play, "playing"))
+    c.step_slider = _slider(last)
     w.link((c.play, "value"), (c.step_slider, "value"))
-    c.prev_button = w.Button(description="◀ previous", layout=w.Layout(width="110px"))
-    c.next_button = w.Button(description="next ▶", layout=w.Layout(width="110px"))
+    c.prev_button = w.Button(
+        description="◀ Previous",
+        tooltip="The previous half-step (← or PageUp anywhere on the page)",
+        layout=w.Layout(width="auto"),
+    )
+    c.next_button = w.Button(
+        description="Next ▶",
+        tooltip="The next half-step (→, PageDown or Space anywhere on the page)",
+        layout=w.Layout(width="auto"),
+    )
     c.prev_button.add_class("gmm-prev")
     c.next_button.add_class("gmm-next")
+    c.size_toggle = w.ToggleButtons(
+        options=[("Screen", "screen"), ("Projector", "projector")],
+        value=size,
+        tooltips=["Sizes for a screen at arm's length", "Big text and lines for a projector"],
+        style={"button_width": "auto"},
+    )
+    c.size_toggle.add_class("gmm-size")
+    c.whole_run_box = w.Checkbox(
+        value=False,
+        description="whole log-likelihood curve",
+        tooltip="Show the log-likelihood of every half-step, not only up to this one",
+        indent=False,
+        layout=w.Layout(width="auto"),
+    )
+    c.whole_run_box.add_class("gmm-whole-run")
     c.step_label = w.HTML()
     c.step_label.add_class("gmm-step-label")
+    c.message_html = _message_box("gmm-banner")
 
     c.data_dropdown = w.Dropdown(
-        options=list(DATA_CHOICES),
-        value=None,
-        description="Data",
-        layout=w.Layout(width="360px"),
+        options=list(DATA_CHOICES), value=None, description="Data", layout=w.Layout(width="95%")
     )
     c.data_dropdown.add_class("gmm-data")
     c.paste_area = w.Textarea(
         placeholder="Paste numbers: 0.9, 0.7, 1.2, 2.4, 1.8  (or rows of x, y)",
-        layout=w.Layout(width="360px", height="70px"),
+        layout=w.Layout(width="95%", height="70px"),
     )
-    c.paste_button = w.Button(description="Use pasted numbers")
+    c.paste_button = w.Button(
+        description="Use pasted numbers", tooltip="Fit the numbers typed or pasted above"
+    )
     c.paste_button.add_class("gmm-paste-use")
-    c.upload = w.FileUpload(accept=".csv,.txt,.tsv", multiple=False, description="CSV")
-    c.upload.add_class("gmm-upload")
-    c.column_picker = w.SelectMultiple(
-        options=[], description="Columns", rows=3, layout=w.Layout(width="360px")
+    c.upload = w.FileUpload(
+        accept=".csv,.txt,.tsv",
+        multiple=False,
+        description="Upload a CSV",
+        tooltip=("A CSV file of numbers, with or without a header row (at most 50 MB)"),
     )
-    c.column_button = w.Button(description="Use these columns")
+    c.upload.add_class("gmm-upload")
+    c.upload_label = w.HTML()
+    c.upload_label.add_class("gmm-upload-label")
+    c.column_picker = w.SelectMultiple(
+        options=[], description="Columns", rows=3, layout=w.Layout(width="95%")
+    )
+    c.column_button = w.Button(
+        description="Use these columns", tooltip="Fit the one or two columns chosen above"
+    )
+    c.data_message = _message_box("gmm-data-message")
 
-    c.k_input = w.BoundedIntText(value=opts.n_components, min=1, max=12, description="K")
+    # K is typed freely: a value out of range is said next to the box, never clamped.
+    c.k_input = w.IntText(value=opts.n_components, description="K")
     c.k_input.add_class("gmm-k")
     c.cov_dropdown = w.Dropdown(
         options=list(COVARIANCE_TYPES), value=opts.covariance_type, description="Covariance"
@@ -103,10 +195,8 @@ def build_controls(opts, n_steps, n_points):
         options=list(INIT_CHOICES), value=opts.init_params, description="Start"
     )
     c.init_dropdown.add_class("gmm-init")
-    # numpy seeds are whole numbers from 0 to 2**32 - 1; a negative one would raise.
-    c.seed_input = w.BoundedIntText(
-        value=opts.random_state, min=0, max=2**32 - 1, description="Seed"
-    )
+    c.seed_input = w.IntText(value=opts.random_state, description="Seed")
+    c.seed_input.add_class("gmm-seed")
     c.reg_dropdown = w.Dropdown(
         options=list(REG_CHOICES), value=opts.reg_covar, description="reg_covar"
     )
@@ -115,40 +205,67 @@ def build_controls(opts, n_steps, n_points):
         for name in PARAMETER_NAMES
     }
     c.means_only_button = w.Button(
-        description="Means-only model (K=3, variance 1)", layout=w.Layout(width="270px")
+        description="Means-only model (K=3, variance 1)",
+        tooltip="The K-means-like model: variances held at 1, weights at 1/3",
+        layout=w.Layout(width="auto"),
     )
+    c.model_message = _message_box("gmm-model-message")
     c.progress = w.FloatProgress(value=0, min=0, max=1, description="Fitting…")
     c.progress.layout.display = "none"
-    c.message_html = w.HTML()
-    c.message_html.add_class("gmm-message")
-    c.message_html.layout.display = "none"
 
-    c.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="900px"))
+    c.image = w.Image(format="png", layout=w.Layout(width="100%"))
     c.image.add_class("gmm-figure")
     c.table_html = w.HTML()
     c.table_html.add_class("gmm-table")
-    c.point_input = w.BoundedIntText(value=1, min=1, max=n_points, description="Point")
-    c.component_input = w.BoundedIntText(
-        value=1, min=1, max=opts.n_components, description="Component"
-    )
-    c.work_html = w.HTMLMath()
+    c.point_input = w.IntText(value=1, description="Point")
+    c.point_input.add_class("gmm-point")
+    c.component_input = w.IntText(value=1, description="Component")
+    c.component_input.add_class("gmm-component")
+    c.work_message = _message_box("gmm-work-message")
+    c.work_html = w.HTMLMath(layout=w.Layout(min_height="12em", max_width="100%"))
     c.work_html.add_class("gmm-work")
-
     return c
 
 
-def lay_out(c, downloads):
-    """The page: the stepping bar and label, the message, the picture with the table beside
-    it, the formulas, and the settings (data, model and start)."""
-    stepping = w.HBox([c.play, c.prev_button, c.step_slider, c.next_button])
+def _slider(last):
+    slider = w.IntSlider(
+        value=0,
+        min=0,
+        max=last,
+        description="Half-step",
+        continuous_update=True,
+        layout=w.Layout(width="340px"),
+    )
+    slider.add_class("gmm-step-slider")
+    return slider
+
+
+def lay_out(c, downloads, keys):
+    """The page: the stepping bar, the label and the banner; the picture with the
+    responsibilities and the settings beside it; the formulas below."""
+    stepping = w.HBox(
+        [
+            c.reset_button,
+            c.play_button,
+            c.play,
+            c.prev_button,
+            c.step_slider,
+            c.next_button,
+            c.size_toggle,
+            c.whole_run_box,
+        ],
+        layout=w.Layout(flex_flow="row wrap", align_items="center"),
+    )
+    stepping.add_class("gmm-stepping")
     data_box = w.VBox(
         [
             c.data_dropdown,
             c.paste_area,
             c.paste_button,
-            c.upload,
+            w.HBox([c.upload, c.upload_label], layout=w.Layout(align_items="center")),
             c.column_picker,
             c.column_button,
+            c.data_message,
         ]
     )
     model_box = w.VBox(
@@ -160,26 +277,34 @@ def lay_out(c, downloads):
             c.reg_dropdown,
             *c.fixed_boxes.values(),
             c.means_only_button,
+            c.model_message,
         ]
     )
-    side = w.VBox(
-        [w.HTML("<b>Responsibilities</b>"), c.table_html],
-        layout=w.Layout(min_width="340px", max_width="560px"),
-    )
-    # The formulas are wide: they get the full width under the picture.
-    c.work_html.layout = w.Layout(overflow="auto hidden", max_width="100%")
-    work = w.VBox(
-        [
-            w.HTML("<b>Show your work</b>: the formulas with their numbers"),
-            w.HBox([c.point_input, c.component_input]),
-            c.work_html,
-        ]
-    )
-    main = w.HBox([w.VBox([c.image, downloads.box]), side])
     settings = w.Accordion(children=[data_box, model_box])
     settings.set_title(0, "Data")
     settings.set_title(1, "Model and start")
-    settings.selected_index = 0
-    root = w.VBox([stepping, c.step_label, c.message_html, c.progress, main, work, settings])
+    settings.selected_index = None
+    settings.add_class("gmm-settings")
+    side = w.VBox(
+        [w.HTML("<b>Responsibilities</b>"), c.table_html, c.progress, settings],
+        layout=w.Layout(overflow="auto"),
+    )
+    side.add_class("gmm-side")
+    picture = w.VBox([c.image, downloads.box])
+    picture.add_class("gmm-picture")
+    main = w.HBox([picture, side], layout=w.Layout(width="100%"))
+    main.add_class("gmm-main")
+    work = w.VBox(
+        [
+            w.HTML("<b>Show your work</b>: the formulas with their numbers"),
+            w.HBox([c.point_input, c.component_input], layout=w.Layout(flex_flow="row wrap")),
+            c.work_message,
+            c.work_html,
+        ]
+    )
+    root = w.VBox(
+        [w.HTML(_CSS), keys, stepping, c.step_label, c.message_html, main, work],
+        layout=w.Layout(width="100%"),
+    )
     root.add_class("gmm-explorer")
     return root

@@ -7,13 +7,16 @@ events; the picture is a :class:`~gmm_viz.plotting.StepView`, the downloads a
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 from dataclasses import replace
 from html import escape as _html_escape
 
 from gmm_viz import datasets, plotting, worked
 from gmm_viz.errors import GMMVizError
-from gmm_viz.widgets.controls import build_controls, lay_out
+from gmm_viz.widgets.controls import MAX_K, build_controls, lay_out
 from gmm_viz.widgets.downloads import DownloadBar
+from gmm_viz.widgets.page_keys import PageKeys
 from gmm_viz.widgets.state import (
     DATA_CHOICES,
     MAX_UPLOAD_BYTES,
@@ -26,6 +29,9 @@ from gmm_viz.widgets.state import (
     _defaults_for,
     _fit,
 )
+
+# The browser tab's title in Voila.
+PAGE_TITLE = "EM explorer · gmm_viz"
 
 
 class EMExplorer:
@@ -70,6 +76,7 @@ class EMExplorer:
         self._uploaded = None
         self._updating = False
         self._message = ""
+        self._where = None  # which controls caused the message being shown
         self.state = ExplorerState(dataset, options, _fit(dataset, options))
         self._build_controls()
         self._build_figure()
@@ -134,7 +141,8 @@ class EMExplorer:
 
     def load_text(self, text):
         """Use pasted numbers as the data; returns True on success."""
-        return self._try_load(lambda: datasets.parse_text(text), key="pasted")
+        with self._context("data"):
+            return self._try_load(lambda: datasets.parse_text(text), key="pasted")
 
     def load_csv(self, path_or_bytes, columns=None):
         """Use a CSV file (a path or its bytes) as the data; returns True on success.
@@ -161,7 +169,8 @@ class EMExplorer:
             header[:] = whole.columns
             return whole if whole.n_features <= 2 else whole.select([0, 1])
 
-        ok = self._try_load(make, "uploaded")
+        with self._context("data"):
+            ok = self._try_load(make, "uploaded")
         if ok:
             self._uploaded = source
             self.column_picker.options = list(header)
@@ -170,21 +179,53 @@ class EMExplorer:
 
     def load(self, data, columns=None):
         """Use a data set name, an array or a Dataset; returns True on success."""
-        return self._try_load(
-            lambda: _dataset_from(data, columns), lambda ds: _data_key(data, columns, ds)
-        )
+        with self._context("data"):
+            return self._try_load(
+                lambda: _dataset_from(data, columns), lambda ds: _data_key(data, columns, ds)
+            )
 
     def set_options(self, **changes):
         """Change fit options (n_components, covariance_type, init_params, random_state, fixed,
         reg_covar, ...) and refit; returns True on success, else shows a message."""
         unknown = sorted(set(changes) - set(FitOptions.__dataclass_fields__))
-        if unknown:
-            self._set_message(
-                f"There is no option called {', '.join(map(repr, unknown))}; the options are "
-                f"{', '.join(FitOptions.__dataclass_fields__)}."
-            )
+        with self._context("model"):
+            if unknown:
+                self._set_message(
+                    f"There is no option called {', '.join(map(repr, unknown))}; the options "
+                    f"are {', '.join(FitOptions.__dataclass_fields__)}."
+                )
+                return False
+            return self._refit(self.state.dataset, replace(self.state.options, **changes))
+
+    def start_over(self):
+        """Back to the data set's own start: the options it opens with, half-step 0."""
+        dataset = self.state.dataset
+        defaults = _defaults_for(dataset)
+        options = FitOptions(n_components=defaults.pop("n_components"), **defaults)
+        with self._context("model"):
+            ok = self._refit(dataset, options)
+        if ok:
+            self.step = 0
+        return ok
+
+    def set_size(self, size):
+        """Draw for a "screen" or a "projector" (bigger text and lines); keeps the step."""
+        if size not in ("screen", "projector"):
+            self._set_message(f"The size is 'screen' or 'projector'; got {size!r}.")
             return False
-        return self._refit(self.state.dataset, replace(self.state.options, **changes))
+        if size != self._size:
+            self._size = size
+            self._build_figure()
+            self._apply_size_class()
+            self._sync_controls()
+            self._render()
+        return True
+
+    def _apply_size_class(self):
+        if self._size == "projector":
+            self._root.add_class("gmm-projector")
+        else:
+            self._root.remove_class("gmm-projector")
 
     def use_means_only_model(self):
         """The simplified model of the K-means-vs-EM article: K = 3, variances held at 1,
@@ -258,23 +299,37 @@ class EMExplorer:
     def _responsibilities(self, step):
         return self.view.responsibilities(step)
 
+    @contextmanager
+    def _context(self, where):
+        """Messages raised inside go next to the controls of ``where`` ("data", "model",
+        "work"); outside any, only the banner shows them."""
+        outer, self._where = self._where, where
+        try:
+            yield
+        finally:
+            self._where = outer
+
     def _set_message(self, text):
+        """Show ``text`` in the banner under the stepping bar and next to the controls that
+        caused it; an empty text clears every message."""
         self._message = text
-        if text:
-            self.message_html.value = (
-                '<div role="alert" style="border:2px solid #D55E00;background:#fff3ec;'
-                'padding:6px 10px;border-radius:4px;color:#7a2800">'
-                f"<b>Cannot do that:</b> {_html_escape(text)}</div>"
-            )
-            self.message_html.layout.display = ""
-        else:
-            self.message_html.value = ""
-            self.message_html.layout.display = "none"
+        html = (
+            '<div role="alert" style="border:2px solid #D55E00;background:#fff3ec;'
+            f'padding:6px 10px;border-radius:4px;color:#7a2800">{_html_escape(text)}</div>'
+            if text
+            else ""
+        )
+        self.message_html.value = html
+        boxes = {"data": self.data_message, "model": self.model_message, "work": self.work_message}
+        for where, box in boxes.items():
+            box.value = html if text and where == self._where else ""
 
     # ------------------------------------------------------------------ controls
 
     def _build_controls(self):
-        controls = build_controls(self.state.options, self.n_steps, self.state.X.shape[0])
+        controls = build_controls(
+            self.state.options, self.n_steps, self.state.X.shape[0], size=self._size
+        )
         for name, widget in controls.items():
             setattr(self, name, widget)
         self.controls = controls
@@ -282,6 +337,10 @@ class EMExplorer:
         self.step_slider.observe(self._on_step, names="value")
         self.prev_button.on_click(lambda _: self._nudge(-1))
         self.next_button.on_click(lambda _: self._nudge(+1))
+        self.reset_button.on_click(lambda _: self.start_over())
+        self.size_toggle.observe(lambda ch: self.set_size(ch["new"]), names="value")
+        self.whole_run_box.observe(self._on_whole_run, names="value")
+        self.play_button.observe(self._on_play, names="value")
         self.data_dropdown.observe(self._on_data, names="value")
         self.paste_button.on_click(lambda _: self.load_text(self.paste_area.value))
         self.upload.observe(self._on_upload, names="value")
@@ -300,7 +359,9 @@ class EMExplorer:
         self.component_input.observe(self._on_selection, names="value")
 
         self.downloads = DownloadBar()
-        self._root = lay_out(controls, self.downloads)
+        self.keys = PageKeys(self._nudge, page_title=PAGE_TITLE)
+        self._root = lay_out(controls, self.downloads, self.keys)
+        self._apply_size_class()
 
     def _sync_controls(self):
         """Make every control show the state (without triggering observers)."""
@@ -324,10 +385,9 @@ class EMExplorer:
             self.reg_dropdown.value = opts.reg_covar
             for name, box in self.fixed_boxes.items():
                 box.value = name in opts.fixed
-            self.point_input.max = st.X.shape[0]
             self.point_input.value = st.selected_point + 1
-            self.component_input.max = opts.n_components
             self.component_input.value = st.selected_component + 1
+            self.size_toggle.value = self._size
             picker = self.column_picker
             if self._data_key == "uploaded" and set(st.dataset.columns) <= set(picker.options):
                 picker.value = tuple(st.dataset.columns)
@@ -342,32 +402,80 @@ class EMExplorer:
             return
         self.state.step = int(change["new"])
         self._set_message("")  # a step was shown: any earlier message is out of date
+        if self.state.step == self.n_steps - 1 and self.play_button.value:
+            self.play_button.value = False  # the run is over: the button says "play" again
+        self._render()
+
+    def _on_play(self, change):
+        self.play_button.description = "❚❚ Pause" if change["new"] else "▶ Play"
+        if change["new"] and self.step == self.n_steps - 1:
+            self.step = 0  # play from the start again
+
+    def _on_whole_run(self, change):
+        self.view.whole_run = bool(change["new"])
         self._render()
 
     def _on_selection(self, change):
         if self._updating:
             return
-        self.state.selected_point = int(self.point_input.value) - 1
-        self.state.selected_component = int(self.component_input.value) - 1
-        self._render_side()
+        n, k = self.state.X.shape[0], self.state.options.n_components
+        point, component = int(self.point_input.value), int(self.component_input.value)
+        with self._context("work"):
+            if not 1 <= point <= n:
+                self._set_message(
+                    f"Point {point} does not exist: choose one from 1 to {n}; the panel "
+                    f"still shows point {self.state.selected_point + 1}."
+                )
+            elif not 1 <= component <= k:
+                self._set_message(
+                    f"Component {component} does not exist: choose one from 1 to {k}; the "
+                    f"panel still shows component {self.state.selected_component + 1}."
+                )
+            else:
+                self.state.selected_point = point - 1
+                self.state.selected_component = component - 1
+                self._set_message("")
+                self._render()
+                return
+        self._sync_controls()
 
     def _on_option(self, change):
         if self._updating:
             return
-        fixed = tuple(n for n, box in self.fixed_boxes.items() if box.value)
-        self.set_options(
-            n_components=int(self.k_input.value),
-            covariance_type=self.cov_dropdown.value,
-            init_params=self.init_dropdown.value,
-            random_state=int(self.seed_input.value),
-            reg_covar=float(self.reg_dropdown.value),
-            fixed=fixed,
-        )
+        opts = self.state.options
+        k, seed = int(self.k_input.value), int(self.seed_input.value)
+        with self._context("model"):
+            if not 1 <= k <= MAX_K:
+                self._set_message(
+                    f"K must be a whole number from 1 to {MAX_K}; it stays at "
+                    f"{opts.n_components}, the K of the picture."
+                )
+                self._sync_controls()
+                return
+            if not 0 <= seed < 2**32:
+                self._set_message(
+                    f"The seed must be a whole number from 0 to {2**32 - 1}; it stays at "
+                    f"{opts.random_state}."
+                )
+                self._sync_controls()
+                return
+            fixed = tuple(n for n, box in self.fixed_boxes.items() if box.value)
+            self.set_options(
+                n_components=k,
+                covariance_type=self.cov_dropdown.value,
+                init_params=self.init_dropdown.value,
+                random_state=seed,
+                reg_covar=float(self.reg_dropdown.value),
+                fixed=fixed,
+            )
 
     def _on_data(self, change):
         if self._updating or change["new"] is None:
             return
-        key = change["new"]
+        with self._context("data"):
+            self._choose_data(change["new"])
+
+    def _choose_data(self, key):
         if key == "pasted":
             if self.paste_area.value.strip():
                 self.load_text(self.paste_area.value)
@@ -390,22 +498,29 @@ class EMExplorer:
         if not files:
             return
         entry = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
+        name = str(entry.get("name", "the file"))
         size = int(entry.get("size", 0) or len(entry["content"]))
-        if size > MAX_UPLOAD_BYTES:
-            self._set_message(
-                f"The file is {datasets._format_size(size)}, more than the "
-                f"{datasets._format_size(MAX_UPLOAD_BYTES)} upload limit; use a smaller "
-                "sample of it."
-            )
-            return
-        # load_csv takes the first two columns and fills the picker only on success.
-        self.load_csv(bytes(entry["content"]))
+        # The button shows the file's name beside it, not a count of files (clearing the
+        # value lets the same file be chosen again after it was edited).
+        self.upload.value = ()
+        with self._context("data"):
+            if size > MAX_UPLOAD_BYTES:
+                self._set_message(
+                    f"{name} is {datasets._format_size(size)}, more than the "
+                    f"{datasets._format_size(MAX_UPLOAD_BYTES)} upload limit; use a smaller "
+                    "sample of it."
+                )
+                return
+            # load_csv takes the first two columns and fills the picker only on success.
+            if self.load_csv(bytes(entry["content"])):
+                self.upload_label.value = f"in use: <b>{_html_escape(name)}</b>"
 
     def _on_columns(self, _):
-        if self._uploaded is not None:
-            self._use_upload(self.column_picker.value)
-        else:
-            self._set_message("Upload a CSV file first, then pick its columns.")
+        with self._context("data"):
+            if self._uploaded is not None:
+                self._use_upload(self.column_picker.value)
+            else:
+                self._set_message("Upload a CSV file first, then pick its columns.")
 
     def _use_upload(self, columns):
         columns = list(columns) if columns else None
@@ -448,6 +563,7 @@ class EMExplorer:
             title=title,
             truth=st.dataset.truth,
             figure=figure,
+            whole_run=self.whole_run_box.value,
         )
 
     def _render(self):
@@ -459,6 +575,7 @@ class EMExplorer:
 
     def _update_view(self):
         """Everything a half-step changes except the PNG: artists, label, table, formulas."""
+        self.view.select(self.state.selected_point)
         self.view.show(self.state.step)
         self.step_label.value = self._describe_step()
         self._render_side()
@@ -502,9 +619,34 @@ class EMExplorer:
                 if h.converged
                 else " &nbsp;<i>(stopped at the iteration limit)</i>"
             )
-        notes = h.notes(s)
+        notes = _merge_notes(h.notes(s))
         note_html = "".join(f'<div style="color:#7a2800">⚠ {_html_escape(n)}</div>' for n in notes)
         return (
             f"<b>Half-step {s} of {self.n_steps - 1}</b> — {text} "
             f"Log-likelihood: <b>{ll:.4f}</b>{status}{note_html}"
         )
+
+
+def _merge_notes(notes):
+    """One line for the same note about several components: "Components 1, 2 and 5 have
+    collapsed ..." instead of five lines that differ by a number."""
+    groups, order = {}, []
+    for note in notes:
+        match = re.match(r"Component (\d+) has (.*)$", note)
+        key = match.group(2) if match else note
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        if match:
+            groups[key].append(match.group(1))
+    merged = []
+    for key in order:
+        numbers = groups[key]
+        if len(numbers) > 1:
+            listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+            merged.append(f"Components {listed} have {key}")
+        elif numbers:
+            merged.append(f"Component {numbers[0]} has {key}")
+        else:
+            merged.append(key)
+    return merged
