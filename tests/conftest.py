@@ -67,6 +67,14 @@ def voila_server(artifacts_dir):
     """Voila serving the app on a free loopback port; stopped (terminate, then kill) after."""
     port = free_port()
     log_path = artifacts_dir / "voila.log"
+    # As the README's launch command does: trust the app notebook (else Voila's log says
+    # "Notebook app.ipynb is not trusted" at every page load).
+    subprocess.run(
+        [sys.executable, "-m", "nbformat.sign", APP_NOTEBOOK],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+    )
     cmd = [
         sys.executable,
         "-m",
