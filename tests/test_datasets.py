@@ -53,7 +53,26 @@ def test_faithful_matches_csv_file():
     assert ds.X[-1].tolist() == [float(v) for v in rows[-1]] == [4.467, 74.0]
     assert ds.n_samples == 272 and ds.n_features == 2
     assert "faithful" in ds.source and "Azzalini" in ds.source and "Härdle" in ds.source
-    assert ds.start is None and ds.truth is None
+    assert ds.truth is None
+
+
+def test_faithful_demo_start_travels_to_the_answer():
+    """The class demo's start is visibly wrong (short eruptions with long waits), so that
+    the ellipses travel; EM still reaches the fit a k-means start finds."""
+    from gmm_viz import GaussianMixtureEM
+
+    ds = faithful()
+    start = ds.start_for(2, "full")
+    np.testing.assert_array_equal(start["means_init"], [[2.0, 85.0], [4.5, 55.0]])
+    demo = GaussianMixtureEM(2, reg_covar=0, tol=1e-6, max_iter=500, **start).fit(ds.X)
+    usual = GaussianMixtureEM(2, reg_covar=0, tol=1e-6, random_state=0).fit(ds.X)
+    assert demo.n_iter_ >= 20 and demo.converged_
+    order = np.argsort(demo.means_[:, 0])
+    np.testing.assert_allclose(
+        demo.means_[order], usual.means_[np.argsort(usual.means_[:, 0])], rtol=1e-4
+    )
+    travelled = np.abs(demo.means_[order] - start["means_init"][::-1]).max(axis=0)
+    assert travelled[1] > 4  # minutes of waiting time: the ellipses visibly move
 
 
 def test_faithful_matches_shared_copy_when_present():

@@ -165,7 +165,7 @@ def shared(_shared_toy):
 
 @pytest.fixture
 def eruptions():
-    return EMExplorer("faithful:eruptions")
+    return EMExplorer("faithful:eruptions", init_params="kmeans")
 
 
 @pytest.fixture
@@ -738,8 +738,9 @@ def test_data_dropdown_choices(toy, fit_counter):
         assert toy.current.means.shape == (toy.state.options.n_components, shape[1]), key
         np.testing.assert_array_equal(art.X.reshape(shape), toy.dataset.X)
         assert toy.state.X.shape[0] == shape[0], key
-        # Only the toy example has a suggested start, which the explorer takes.
-        assert toy.state.options.init_params == ("start" if key == "toy" else "kmeans"), key
+        # The toy example and Old Faithful have a suggested start, which the explorer takes.
+        has_start = key == "toy" or key.startswith("faithful")
+        assert toy.state.options.init_params == ("start" if has_start else "kmeans"), key
         assert toy.init_dropdown.value == toy.state.options.init_params
 
 
