@@ -119,3 +119,7 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+# The app page fixture, shared by the Voila browser tests (defined beside its helper).
+from app_page import app  # noqa: E402, F401

@@ -35,7 +35,7 @@ _CSS = """
   width: 100%; height: auto; max-height: calc(100vh - 130px); object-fit: contain;
   object-position: left top;
 }
-.gmm-explorer .gmm-banner { min-height: 2.6em; }
+.gmm-explorer .gmm-banner { height: 4.6em; overflow-y: auto; }
 .gmm-explorer .gmm-step-label { min-height: 2.8em; }
 .gmm-explorer .gmm-work { overflow-x: auto; max-width: 100%; }
 .gmm-explorer .gmm-work mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
