@@ -109,9 +109,11 @@ def test_projector_mode_is_readable_from_the_back_at_1280x720(app, artifacts_dir
     src = app.src()
     app.page.locator(".gmm-size").get_by_text("Projector", exact=True).click()
     app.wait_new_picture(src)
+    # The picture is drawn inside the <img> box at the largest scale that fits it whole.
     scale = app.page.evaluate(
         "sel => { const img = document.querySelector(sel);"
-        " return img.getBoundingClientRect().width / img.naturalWidth; }",
+        " const box = img.getBoundingClientRect();"
+        " return Math.min(box.width / img.naturalWidth, box.height / img.naturalHeight); }",
         FIGURE,
     )
     tick_px = SIZES["projector"]["tick"] * 100 / 72 * scale  # the figure is drawn at 100 dpi

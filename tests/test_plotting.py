@@ -168,7 +168,7 @@ def test_draw_mixture_1d_curves_are_weighted_component_densities(data_1d, params
         P.component_readout(params_1d, 1),
         "mixture",
     ]
-    assert labels[0] == "component 1: α 0.4000, μ -2.0000, σ² 0.6000"
+    assert labels[0] == "component 1: α 0.4000\nμ -2.0000, σ² 0.6000"
     # Small N: a rug, no histogram; grey before any E-step.
     assert art.points is not None and art.histogram is None
     assert len(art.points.get_offsets()) == data_1d.size

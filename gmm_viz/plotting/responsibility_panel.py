@@ -94,11 +94,11 @@ def draw_responsibilities_1d(ax, X, grid, k, *, colors=None, size="screen", xlab
     note = ax.text(
         0.5,
         0.5,
-        "No E-step yet: the responsibilities appear after the first E-step.",
+        "No E-step yet:\nthe responsibilities appear after the first E-step.",
         transform=ax.transAxes,
         ha="center",
         va="center",
-        fontsize=spec["font"],
+        fontsize=spec["tick"],
         color="0.35",
     )
     _style_axes(ax, spec)

@@ -143,7 +143,7 @@ class StepView:
         if truth is not None:
             draw_truth(self.ax, X, _as_truth(truth), size=size)
         if title:
-            self.ax.set_title(title)
+            self.ax.set_title(title, fontsize=_size_spec(size)["title"])
         self.ll_artists = draw_log_likelihood(
             self.ax_ll, history.log_likelihoods(), self.step, size=size, whole_run=whole_run
         )

@@ -32,10 +32,10 @@ _CSS = """
 .gmm-explorer .gmm-picture { flex: 3 1 520px; min-width: 0; }
 .gmm-explorer .gmm-side { flex: 2 1 340px; min-width: 300px; max-width: 620px; }
 .gmm-explorer .gmm-figure img, .gmm-explorer img.gmm-figure {
-  width: 100%; height: auto; max-height: calc(100vh - 130px); object-fit: contain;
+  width: 100%; height: auto; max-height: calc(100vh - 170px); object-fit: contain;
   object-position: left top;
 }
-.gmm-explorer .gmm-banner { height: 4.6em; overflow-y: auto; }
+.gmm-explorer .gmm-banner { height: 3.4em; overflow-y: auto; }
 .gmm-explorer .gmm-step-label { min-height: 2.8em; }
 .gmm-explorer .gmm-work { overflow-x: auto; max-width: 100%; }
 .gmm-explorer .gmm-work mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
@@ -45,6 +45,10 @@ _CSS = """
   font-size: 18px;
 }
 .gmm-explorer.gmm-projector .gmm-side { flex: 1 1 340px; }
+.gmm-explorer.gmm-projector .gmm-step-label, .gmm-explorer.gmm-projector .gmm-banner,
+.gmm-explorer.gmm-projector .gmm-table table, .gmm-explorer.gmm-projector .gmm-table div {
+  font-size: 19px !important;
+}
 </style>
 """
 
@@ -234,7 +238,8 @@ def _slider(last):
         max=last,
         description="Half-step",
         continuous_update=True,
-        layout=w.Layout(width="340px"),
+        style={"description_width": "initial"},
+        layout=w.Layout(width="360px"),
     )
     slider.add_class("gmm-step-slider")
     return slider
