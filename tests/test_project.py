@@ -76,7 +76,8 @@ def test_notebooks_are_saved_executed_with_python3(path):
     assert None not in counts, "save the notebook executed (notebooks/build_notebooks.py)"
     assert counts == list(range(1, len(code) + 1)), "executed top to bottom in one run"
     assert all(o.output_type != "error" for c in code for o in c.outputs)
-    assert nb.cells[0].cell_type == "markdown", "narrative first"
+    if path.name != "app.ipynb":  # the app shows the explorer first, its help below it
+        assert nb.cells[0].cell_type == "markdown", "narrative first"
 
 
 def test_readme_python_examples_run_and_say_what_they_print(tmp_path, monkeypatch):
