@@ -61,7 +61,6 @@ class DownloadBar:
         self.gif_button = widgets.Button(
             description="Make the run's GIF",
             tooltip="Draw every half-step into an animated GIF (a second or two)",
-            icon="film",
             layout=widgets.Layout(width="auto"),
         )
         self.gif_link = widgets.HTML()
