@@ -146,6 +146,17 @@ class App:
         self.page.locator(".gmm-settings").get_by_text("Model and start", exact=True).first.click()
         self.page.locator(".gmm-k input").wait_for(state="visible")
 
+    def use_kmeans_with_k(self, k: int):
+        """Model and start: a k-means start (the toy's own start has K = 2), then K = k."""
+        self.open_model_section()
+        with self.refitting():
+            self.page.locator(".gmm-init select").select_option(label="k-means")
+        k_box = self.page.locator(".gmm-k input")
+        with self.refitting():
+            k_box.fill(str(k))
+            k_box.press("Enter")
+        return k_box
+
     def upload(self, path):
         if not self.page.locator(".gmm-upload").is_visible():
             self.open_data_section()

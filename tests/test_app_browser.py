@@ -113,16 +113,7 @@ def test_previous_and_next_buttons(app):
 
 def test_initialisation_k_and_covariance_type_refit(app):
     app.open()
-    app.open_model_section()
-
-    # The toy's suggested start has K = 2: choose k-means first, then K = 3.
-    with app.refitting():
-        app.page.locator(".gmm-init select").select_option(label="k-means")
-
-    k_box = app.page.locator(".gmm-k input")
-    with app.refitting():
-        k_box.fill("3")
-        k_box.press("Enter")
+    k_box = app.use_kmeans_with_k(3)
     assert k_box.input_value() == "3"
 
     with app.refitting():

@@ -158,13 +158,7 @@ def test_presenter_keys_step_anywhere_but_in_a_text_box(app, artifacts_dir):
 
 def test_start_over_returns_to_the_worked_start(app, artifacts_dir):
     app.open()
-    app.open_model_section()
-    with app.refitting():
-        app.page.locator(".gmm-init select").select_option(label="k-means")
-    k_box = app.page.locator(".gmm-k input")
-    with app.refitting():
-        k_box.fill("3")
-        k_box.press("Enter")
+    app.use_kmeans_with_k(3)
     app.page.locator(NEXT).click()
     app.wait_step(1)
     with app.refitting():
