@@ -1060,3 +1060,73 @@ def test_fit_reports_progress_over_restarts_and_iterations():
     assert len(seen) == 3 * 10 + 1
     assert seen == sorted(seen) and seen[0] > 0 and seen[-1] == 1.0
     assert seen[9] == pytest.approx(1 / 3)  # the last iteration of the first start
+
+
+# --------------------------------------------------------------------------------------
+# EM's lower bound (issue 10: why EM climbs)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("fixed", [(), ("means",), ("weights", "covariances")])
+def test_lower_bound_is_the_bound_computed_from_the_data(covariance_type, fixed):
+    """history_.lower_bound(s) = sum_n sum_k q_nk log(alpha_k N(x_n | k) / q_nk), q from the
+    latest E-step, theta the parameters at s; computed from the M-step's statistics only."""
+    X = blobs(2, seed=3, k=2)
+    weights, means, covs = start_params(X, covariance_type, k=2)
+    history = (
+        GaussianMixtureEM(
+            2,
+            covariance_type=covariance_type,
+            weights_init=weights,
+            means_init=means,
+            covariances_init=covs,
+            fixed=fixed,
+            reg_covar=0.0,
+            tol=0,
+            max_iter=6,
+        )
+        .fit(X)
+        .history_
+    )
+    for step in range(1, history.n_steps):
+        q = e_step(X, history.params(step if step % 2 else step - 1))[0]
+        theta = history.params(step)
+        log_joint = np.log(component_densities(X, theta)) + np.log(theta.weights)
+        direct = float(np.sum(q * (log_joint - np.log(q))))
+        assert history.lower_bound(step) == pytest.approx(direct, rel=1e-10, abs=1e-10)
+
+
+def test_lower_bound_touches_at_e_steps_and_sits_between_at_m_steps():
+    X = collapse_data(1)[:30]
+    history = (
+        GaussianMixtureEM(3, reg_covar=0.0, tol=0, max_iter=15, random_state=0).fit(X).history_
+    )
+    ll, bound = history.log_likelihoods(), history.lower_bounds()
+    assert np.isnan(bound[0])
+    for step in range(1, history.n_steps):
+        if step % 2 == 1:  # E-step: KL = 0
+            assert bound[step] == pytest.approx(ll[step], abs=1e-10)
+        else:  # M-step: log L(previous) <= bound <= log L(current)
+            assert ll[step - 1] - 1e-10 <= bound[step] <= ll[step] + 1e-10
+    assert np.all(np.diff(bound[1:]) >= -1e-10)
+    with pytest.raises(ParameterError, match="no responsibilities|none at the start"):
+        history.lower_bound(0)
+
+
+def test_a_held_variance_is_never_called_collapsed():
+    """Regression (issue 10): the means-only model (variances held at 1) on the five toy points
+    started from single-point clusters and was said to have 'collapsed' at half-step 0."""
+    X = SEED001_X
+    model = GaussianMixtureEM(
+        3,
+        covariance_type="spherical",
+        fixed=("weights", "covariances"),
+        weights_init=[1 / 3] * 3,
+        covariances_init=[1.0] * 3,
+        init_params="random_from_data",
+        random_state=0,
+        max_iter=5,
+        tol=0,
+    ).fit(X)
+    assert not any("collapsed" in note for note in model.history_.notes())

@@ -270,6 +270,17 @@ class GaussianMixtureEM:
                 xb, rb = Xs[start : start + step], resp[start : start + step]
                 diff = xb.T[None, :, :] - center[:, :, None]
                 s2 += np.matmul(rb.T[:, None, :] * diff, diff.transpose(0, 2, 1))
+            # Given covariances are used as they are: the start's own are not computed, so
+            # nothing is said about them (a held variance of 1 cannot have collapsed).
+            held, previous = frozenset(), None
+            if "covariances" in given:
+                held = frozenset({"covariances"})
+                previous = GMMParams(
+                    np.full(k, 1.0 / k),
+                    np.zeros((k, d)),
+                    scaling.covariances_to_std(given["covariances"], self.covariance_type),
+                    self.covariance_type,
+                )
             params, _, notes = _m_step_from_sums(
                 nk,
                 s1,
@@ -278,8 +289,8 @@ class GaussianMixtureEM:
                 n,
                 self.covariance_type,
                 reg_std,
-                frozenset(),
-                None,
+                held,
+                previous,
                 scaling,
             )
         if centers is not None:

@@ -117,6 +117,43 @@ class EMHistory:
             return None
         return self.m_steps[step // 2 - 1].stats
 
+    def lower_bound(self, step):
+        """EM's lower bound L(q, theta) on the log-likelihood at half-step ``step`` >= 1.
+
+        theta is the parameters shown at ``step`` and q the responsibilities of the latest
+        E-step at or before it: L(q, theta) = sum_n sum_k q_nk log(alpha_k N(x_n | k) / q_nk),
+        and log L(theta) = L(q, theta) + KL(q || p(z | x, theta)).
+
+        * At an E-step q is the posterior of theta: KL = 0 and the bound touches the
+          log-likelihood.
+        * At an M-step theta has moved to maximise the bound for that q: the bound rises
+          from log L(previous) and stays below log L(theta), the gap being the KL that the
+          next E-step closes.
+
+        No data are needed: the bound of an M-step is the E-step's log-likelihood plus the
+        change of sum_k [N_k log alpha_k + sum_n q_nk log N(x_n | k)], which the M-step's
+        sufficient statistics give (the entropy of q cancels).
+        """
+        step = self._check_step(step)
+        if step == 0:
+            raise ParameterError(
+                "The bound needs responsibilities: there is none at the start (half-step 0); "
+                "choose half-step 1 or later."
+            )
+        if step % 2 == 1:
+            return float(self.log_likelihood(step))
+        stats = self.stats(step)
+        before, after = self.params(step - 1), self.params(step)
+        return float(
+            self.log_likelihood(step - 1)
+            + _expected_complete_log_likelihood(after, stats, after.means)
+            - _expected_complete_log_likelihood(before, stats, after.means)
+        )
+
+    def lower_bounds(self):
+        """The bound at every half-step from 1 on (NaN at the start, where it is undefined)."""
+        return np.array([np.nan] + [self.lower_bound(s) for s in range(1, self.n_steps)])
+
     def notes(self, step=None):
         """Notes on degenerate components: all of them, or those of one half-step."""
         if step is None:
@@ -138,3 +175,35 @@ class EMHistory:
                 f"Half-step {step} does not exist; choose one from 0 to {self.n_steps - 1}."
             )
         return step
+
+
+def _expected_complete_log_likelihood(params, stats, centres):
+    """Q(theta) = sum_k [N_k log alpha_k + sum_n q_nk log N(x_n | mu_k, Sigma_k)] for the
+    responsibilities summarised by ``stats``: N_k, sum_n q_nk x_n, and the scatter
+    sum_n q_nk (x_n - c_k)(x_n - c_k)^T around ``centres`` c_k (the M-step's means)."""
+    nk = stats.resp_sums
+    k, d = params.means.shape
+    full = params.full_covariances()
+    _, log_det = np.linalg.slogdet(full)
+    total = 0.0
+    for j in range(k):
+        if nk[j] <= 0:
+            continue
+        # The scatter around mu_j from the one around c_j:
+        # S(mu) = S(c) + (c - mu) a^T + a (c - mu)^T + N (c - mu)(c - mu)^T, a = sum q (x - c).
+        delta = centres[j] - params.means[j]
+        resid = stats.weighted_sums[j] - nk[j] * centres[j]
+        scatter = (
+            stats.weighted_scatter[j]
+            + np.outer(delta, resid)
+            + np.outer(resid, delta)
+            + nk[j] * np.outer(delta, delta)
+        )
+        with np.errstate(divide="ignore"):
+            log_w = np.log(params.weights[j])
+        total += (
+            nk[j] * log_w
+            - 0.5 * nk[j] * (d * np.log(2.0 * np.pi) + log_det[j])
+            - 0.5 * float(np.trace(np.linalg.solve(full[j], scatter)))
+        )
+    return total
