@@ -37,7 +37,18 @@ def figure_for(n_features, size="screen", figure=None):
     n_features = int(n_features)
     if n_features < 1:
         raise ParameterError(f"The data need at least one feature; got {n_features}.")
-    figsize = spec["figsize"] if n_features == 1 else spec["figsize_2d"]
+    fig = _blank_figure(spec["figsize"] if n_features == 1 else spec["figsize_2d"], figure)
+    grid = fig.add_gridspec(2, 1, height_ratios=(3.2, 1.0) if n_features == 1 else (4.0, 1.0))
+    ax_mixture = fig.add_subplot(grid[0])
+    ax_loglik = fig.add_subplot(grid[1])
+    for ax in (ax_mixture, ax_loglik):
+        _style_axes(ax, spec)
+    return fig, ax_mixture, ax_loglik
+
+
+def _blank_figure(figsize, figure=None):
+    """A new Agg figure of ``figsize`` (or ``figure`` cleared and resized), with the cached
+    constrained layout."""
     if figure is None:
         fig = Figure(figsize=figsize, dpi=100)
         FigureCanvasAgg(fig)
@@ -46,12 +57,7 @@ def figure_for(n_features, size="screen", figure=None):
         fig.clear()
         fig.set_size_inches(figsize)
     fig.set_layout_engine(_CachedConstrainedLayout(h_pad=0.06, w_pad=0.06, hspace=0.06))
-    grid = fig.add_gridspec(2, 1, height_ratios=(3.2, 1.0) if n_features == 1 else (4.0, 1.0))
-    ax_mixture = fig.add_subplot(grid[0])
-    ax_loglik = fig.add_subplot(grid[1])
-    for ax in (ax_mixture, ax_loglik):
-        _style_axes(ax, spec)
-    return fig, ax_mixture, ax_loglik
+    return fig
 
 
 @dataclass
@@ -77,14 +83,7 @@ def step_axes(n_features, size="screen", figure=None):
     width, height = spec["figsize"] if n_features == 1 else spec["figsize_2d"]
     if n_features == 1:
         height *= 1.3  # room for the responsibility panel
-    if figure is None:
-        fig = Figure(figsize=(width, height), dpi=100)
-        FigureCanvasAgg(fig)
-    else:
-        fig = figure
-        fig.clear()
-        fig.set_size_inches((width, height))
-    fig.set_layout_engine(_CachedConstrainedLayout(h_pad=0.06, w_pad=0.06, hspace=0.06))
+    fig = _blank_figure((width, height), figure)
     if n_features == 1:
         grid = fig.add_gridspec(3, 1, height_ratios=(3.2, 1.25, 1.0))
         ax_mixture = fig.add_subplot(grid[0])
