@@ -477,6 +477,17 @@ def render(results, memory, info, date, command):
     return "\n".join(lines)
 
 
+def publish(section, heading, output, quick, log=print):
+    """Print a benchmark's report and, unless it was a quick run (or ``output`` says where),
+    put it in RESULTS.md as its own section."""
+    print()
+    print(section)
+    output = output if output is not None else (None if quick else RESULTS)
+    if output is not None:
+        write_section(output, section, heading)
+        log(f"wrote {output}")
+
+
 def write_section(path, section, heading=HEADING):
     """Put ``section`` (which starts with ``heading``) into ``path``, replacing an earlier
     version of it and keeping every other section (other benchmarks append their own)."""
@@ -576,13 +587,8 @@ def main(argv=None):
     if not info["openblas_env"]:
         command = "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE " + command
     section = render(results, memory, info, date, command)
-    print()
-    print(section)
     bad = [r for r in results if not r["param_diff"] < AGREEMENT_LIMIT]
-    output = args.output if args.output is not None else (None if args.quick else RESULTS)
-    if output is not None:
-        write_section(output, section)
-        log(f"wrote {output}")
+    publish(section, HEADING, args.output, args.quick, log)
     if bad:
         for r in bad:
             log(

@@ -142,12 +142,7 @@ def main(argv=None):
             f"| {r['peer'] / r['.gif']:.1f}x |"
         )
     section = "\n".join(lines)
-    print()
-    print(section)
-    output = args.output if args.output is not None else (None if args.quick else bench_em.RESULTS)
-    if output is not None:
-        bench_em.write_section(output, section, HEADING)
-        print(f"wrote {output}")
+    bench_em.publish(section, HEADING, args.output, args.quick, print)
     return 0
 
 

@@ -157,12 +157,7 @@ def main(argv=None):
     if not info["openblas_env"]:
         command = "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE " + command
     section = render(results, info, date, command)
-    print()
-    print(section)
-    output = args.output if args.output is not None else (None if args.quick else bench_em.RESULTS)
-    if output is not None:
-        bench_em.write_section(output, section, HEADING)
-        log(f"wrote {output}")
+    bench_em.publish(section, HEADING, args.output, args.quick, log)
     bad = [r for r in results if not r["param_diff"] < bench_em.AGREEMENT_LIMIT]
     for r in bad:
         log(f"error: the fits disagree at {r}; the timings are not comparable")

@@ -164,27 +164,30 @@ def check_responsibility(answer, X, params, point, component, *, tolerance=TOLER
     )
 
 
-def _responsibilities(X, responsibilities, k_index):
+def _component_column(answer, X, responsibilities, component):
+    """What the M-step checkers share: the answer as a number, the 1-D data x and the
+    component's responsibilities w, and the component's index; or the Feedback on bad input."""
+    value = _number(answer)
+    X = _check_X(X)
     r = np.asarray(responsibilities, dtype=float)
     if r.ndim != 2 or r.shape[0] != X.shape[0]:
         return Feedback(
             False, f"The responsibilities must be a table of {X.shape[0]} rows, one per point."
         )
-    return r
+    if isinstance(value, Feedback):
+        return value
+    k = _index(component, r.shape[1], "the component")
+    if isinstance(k, Feedback):
+        return k
+    return value, X[:, 0], r[:, k], k
 
 
 def check_m_step_mean(answer, X, responsibilities, component, *, tolerance=TOLERANCE):
     """Check the M-step's new mean mu_k = sum_n beta_nk x_n / N_k (1-D data)."""
-    value = _number(answer)
-    X = _check_X(X)
-    r = _responsibilities(X, responsibilities, component)
-    problem = _first(value, r)
-    if problem is not None:
-        return problem
-    k = _index(component, r.shape[1], "the component")
-    if isinstance(k, Feedback):
-        return k
-    x, w = X[:, 0], r[:, k]
+    checked = _component_column(answer, X, responsibilities, component)
+    if isinstance(checked, Feedback):
+        return checked
+    value, x, w, k = checked
     nk = w.sum()
     correct = float(w @ x / nk)
     slips = [
@@ -210,18 +213,12 @@ def check_m_step_variance(
 ):
     """Check the M-step's new variance sigma_k^2 = sum_n beta_nk (x_n - mu_k)^2 / N_k, around
     the *new* mean (1-D data). ``previous_mean`` lets the checker recognise the old mean."""
-    value = _number(answer)
-    X = _check_X(X)
-    r = _responsibilities(X, responsibilities, component)
-    problem = _first(value, r)
-    if problem is not None:
-        return problem
-    k = _index(component, r.shape[1], "the component")
-    if isinstance(k, Feedback):
-        return k
+    checked = _component_column(answer, X, responsibilities, component)
+    if isinstance(checked, Feedback):
+        return checked
+    value, x, w, k = checked
     if value < 0:
         return Feedback(False, "A variance is an average of squares: it cannot be negative.")
-    x, w = X[:, 0], r[:, k]
     nk = w.sum()
     mu = w @ x / nk
     correct = float(w @ (x - mu) ** 2 / nk)
