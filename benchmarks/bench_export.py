@@ -66,7 +66,7 @@ def matplotlib_gif(X, history, columns, path, fps=2.0):
 
     from gmm_viz.plotting import StepView
 
-    view = StepView(X, history, columns=columns)
+    view = StepView(X, history, columns=columns, whole_run=True)  # as export.animate draws it
     anim = FuncAnimation(
         view.figure, lambda s: view.show(s) and [], frames=history.n_steps, blit=False
     )

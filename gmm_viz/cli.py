@@ -512,8 +512,15 @@ def _animate(args, stdin, stdout):
     solution = worked.solve(ds.X, k, **options)
     history = solution.history
     title = f"{ds.name}: {ds.X.shape[0]} points, K = {k}, {options['covariance_type']} covariance"
+    # A recorded run shows its whole log-likelihood curve (see export.animate).
     view = plotting.StepView(
-        ds.X, history, size=args.size, columns=ds.columns, title=title, truth=ds.truth
+        ds.X,
+        history,
+        size=args.size,
+        columns=ds.columns,
+        title=title,
+        truth=ds.truth,
+        whole_run=True,
     )
     path = export.save_animation(view, args.output, fps=args.fps, format=fmt)
     stdout.write(

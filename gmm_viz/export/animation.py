@@ -44,7 +44,18 @@ IMAGE_FORMATS = (".png", ".svg", ".pdf")
 _HOLD_LAST = 3
 
 
-def animate(X, history, path, *, fps=2.0, size="screen", columns=None, title=None, truth=None):
+def animate(
+    X,
+    history,
+    path,
+    *,
+    fps=2.0,
+    size="screen",
+    columns=None,
+    title=None,
+    truth=None,
+    whole_run=True,
+):
     """Write a run as an animation, one frame per half-step; the extension of ``path``
     (.gif, .mp4, .html) picks the format.
 
@@ -58,6 +69,11 @@ def animate(X, history, path, *, fps=2.0, size="screen", columns=None, title=Non
     size : {"screen", "projector"}
     columns, title, truth
         As for :class:`~gmm_viz.plotting.StepView`.
+    whole_run : bool
+        True (the default): the log-likelihood panel shows the whole run with the marker
+        moving along it, as a recorded run is watched; its axes then stay put, so every frame
+        is a quick redraw. False: the curve grows with the frames, as in the app (slower: its
+        axis is redrawn whenever the curve passes it).
 
     Returns
     -------
@@ -66,7 +82,9 @@ def animate(X, history, path, *, fps=2.0, size="screen", columns=None, title=Non
     """
     fmt = animation_format(path)
     _check_fps(fps)
-    view = StepView(X, history, size=size, columns=columns, title=title, truth=truth)
+    view = StepView(
+        X, history, size=size, columns=columns, title=title, truth=truth, whole_run=whole_run
+    )
     return save_animation(view, path, fps=fps, format=fmt)
 
 
