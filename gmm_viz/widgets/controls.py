@@ -32,7 +32,7 @@ _CSS = """
 .gmm-explorer .gmm-picture { flex: 3 1 520px; min-width: 0; }
 .gmm-explorer .gmm-side { flex: 2 1 340px; min-width: 300px; max-width: 620px; }
 .gmm-explorer .gmm-figure img, .gmm-explorer img.gmm-figure {
-  width: 100%; height: auto; max-height: calc(100vh - 170px); object-fit: contain;
+  width: 100%; height: auto; max-height: max(calc(100vh - 170px), 420px); object-fit: contain;
   object-position: left top;
 }
 .gmm-explorer .gmm-banner { height: 3.4em; overflow-y: auto; }
