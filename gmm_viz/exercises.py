@@ -26,6 +26,7 @@ __all__ = [
     "Feedback",
     "check_bic",
     "check_m_step_mean",
+    "check_m_step_weight",
     "check_m_step_variance",
     "check_responsibility",
 ]
@@ -205,6 +206,45 @@ def check_m_step_mean(answer, X, responsibilities, component, *, tolerance=TOLER
         f"Right: {value:g} is the new mean of component {k + 1}.",
         slips,
         "Not yet: multiply each point by its responsibility, add them up, and divide by N_k.",
+    )
+
+
+def _n_columns(responsibilities):
+    """The number of components (columns) of a responsibility table."""
+    return np.shape(responsibilities)[1]
+
+
+def check_m_step_weight(answer, X, responsibilities, component, *, tolerance=TOLERANCE):
+    """Check the M-step's new weight alpha_k = N_k / N, with N_k = sum_n beta_nk."""
+    checked = _component_column(answer, X, responsibilities, component)
+    if isinstance(checked, Feedback):
+        return checked
+    value, x, w, k = checked
+    if not 0.0 <= value <= 1.0:
+        return Feedback(
+            False, "A weight is a share of the points, between 0 and 1: divide N_k by N."
+        )
+    nk = float(w.sum())
+    correct = nk / x.size
+    slips = [
+        (nk, "That is N_k, the component's soft count; the weight is its share, N_k / N."),
+        (
+            1.0 - correct if _n_columns(responsibilities) == 2 else None,
+            "That is the other component's weight: the weights add up to 1.",
+        ),
+        (
+            float(np.mean(w > 0.5)),
+            "That counts the points the component wins outright (a hard assignment); add "
+            "up its responsibilities instead.",
+        ),
+    ]
+    return _verdict(
+        value,
+        correct,
+        tolerance,
+        f"Right: {value:g} is the new weight of component {k + 1}.",
+        slips,
+        "Not yet: add up the component's responsibilities (N_k) and divide by N.",
     )
 
 

@@ -107,3 +107,30 @@ def test_bad_indices_and_tables_get_a_sentence():
     assert "from 1 to 2" in str(exercises.check_responsibility(0.5, TOY.X, START, 1, 0))
     assert "5 rows" in str(exercises.check_m_step_mean(1.0, TOY.X, RESP[:3], component=1))
     assert exercises.check_m_step_mean(1.3066, TOY.X, RESP, 1)._repr_markdown_().startswith("✅")
+
+
+def test_weight_right_and_each_slip():
+    correct = RESP[:, 0].sum() / 5  # 0.5125 in the worked example
+    assert exercises.check_m_step_weight(0.5125, TOY.X, RESP, component=1)
+    assert not exercises.check_m_step_weight(0.45, TOY.X, RESP, component=1)
+    cases = {
+        RESP[:, 0].sum() / 5 * 5 / 5 + 0.2: "Not yet",
+        1 - correct: "other component's weight",
+        0.6: "wins outright",  # 3 of the 5 points have beta_1 > 0.5
+        2.5624: "between 0 and 1",
+        -0.1: "between 0 and 1",
+    }
+    for answer, hint in cases.items():
+        feedback = exercises.check_m_step_weight(answer, TOY.X, RESP, component=1)
+        assert not feedback and hint in feedback.message, (answer, feedback)
+        _no_answer_in(feedback, correct)
+
+
+def test_weight_bad_input_is_a_sentence():
+    for answer, component, hint in [
+        ("half", 1, "as a number"),
+        (0.5, 3, "from 1 to 2"),
+        (float("nan"), 1, "finite"),
+    ]:
+        feedback = exercises.check_m_step_weight(answer, TOY.X, RESP, component=component)
+        assert not feedback and hint in feedback.message

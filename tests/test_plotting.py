@@ -605,3 +605,45 @@ def test_blit_renderer_draws_what_a_full_draw_draws(n_features):
     assert differing < 1e-3, differing
     # The blit leaves no artist "animated" (a full draw would skip it and lose the data).
     assert not any(a.get_animated() for a in ax.get_children() + ax_ll.get_children())
+
+
+def test_lower_bound_touches_at_e_steps_and_its_gap_shows_at_m_steps():
+    """The bound view: the bound line up to the step, one KL-gap segment per M-step shown
+    (from the bound up to log L), the number in the title, and hidden again with None."""
+    from gmm_viz import GaussianMixtureEM, datasets
+
+    toy = datasets.toy()
+    s = toy.start
+    run = GaussianMixtureEM(
+        2,
+        weights_init=s["weights"],
+        means_init=s["means"],
+        covariances_init=s["covariances"],
+        tol=0,
+        max_iter=3,
+    ).fit(toy.X)
+    h = run.history_
+    ll, lb = h.log_likelihoods(), h.lower_bounds()
+    fig, ax = _ax()
+    art = P.draw_log_likelihood(ax, ll, 4)
+    assert not art.bound.get_visible() and len(art.legend.get_texts()) == 2
+    P.set_lower_bounds(art, lb)
+    assert art.bound.get_visible() and len(art.legend.get_texts()) == 4
+    np.testing.assert_allclose(art.bound.get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_allclose(art.bound.get_ydata(), lb[1:5])
+    segments = art.gaps.get_segments()
+    assert [seg[0][0] for seg in segments] == [2, 4]
+    for seg in segments:
+        (x0, y0), (x1, y1) = seg
+        assert y0 == lb[int(x0)] and y1 == ll[int(x0)] and y0 < y1
+    gap = ll[4] - lb[4]
+    assert f"KL gap {gap:.4f}" in art.text.get_text()
+    P.update_log_likelihood(art, 3)
+    assert "KL = 0" in art.text.get_text()
+    assert len(art.gaps.get_segments()) == 1
+    assert ax.get_ylim()[0] < np.nanmin(lb[1:4])
+    with pytest.raises(ParameterError, match="one bound per half-step"):
+        P.set_lower_bounds(art, lb[:3])
+    P.set_lower_bounds(art, None)
+    assert not art.bound.get_visible() and "KL" not in art.text.get_text()
+    fig.canvas.draw()

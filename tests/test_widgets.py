@@ -1067,3 +1067,23 @@ def test_downloads_follow_the_picture_and_the_fit(toy):
     _, _, text = _link_payload(toy.downloads.csv_link.value, "gmm-csv")
     rows = list(csv.DictReader(io.StringIO(text.decode())))
     assert {row["component"] for row in rows} == {"1", "2", "3"}
+
+
+def test_explorer_lower_bound_box_draws_the_bound_and_1d_title_has_no_covariance_type():
+    from gmm_viz.widgets import EMExplorer
+
+    e = EMExplorer("toy")
+    assert e.view.ax.get_title() == "toy: 5 points, K = 2"  # one variance in 1-D
+    e.step = 4
+    before = e.image.value
+    e.bound_box.value = True
+    assert e.view.lower_bound and "KL gap" in e.view.ll_artists.text.get_text()
+    assert e.image.value != before  # the picture shows it
+    e.step = 5
+    assert "KL = 0" in e.view.ll_artists.text.get_text()
+    e.set_options(n_components=3)  # a refit keeps the option
+    assert e.view.lower_bound
+    e.bound_box.value = False
+    assert not e.view.lower_bound
+    two_d = EMExplorer("faithful")
+    assert "full covariance" in two_d.view.ax.get_title()

@@ -30,6 +30,7 @@ from gmm_viz.plotting.loglik import (
     draw_log_likelihood,
     half_step_labels,
     set_log_likelihoods,
+    set_lower_bounds,
     show_whole_run,
     update_log_likelihood,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "half_step_labels",
     "refresh_layout",
     "set_log_likelihoods",
+    "set_lower_bounds",
     "show_whole_run",
     "step_strip",
     "update_log_likelihood",

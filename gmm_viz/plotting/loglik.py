@@ -1,5 +1,5 @@
 """The log-likelihood over half-steps: a staircase that climbs at every M-step, with a
-marker at the half-step shown.
+marker at the half-step shown; optionally EM's lower bound beside it (why EM climbs).
 """
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLocator
 
 from gmm_viz.conventions import format_number
@@ -109,6 +110,11 @@ class LogLikelihoodArtists:
     whole_run: bool = False
     # The (min, max) of the log-likelihoods shown, which set the y range.
     y_shown: tuple | None = None
+    # EM's lower bound L(q, theta) per half-step (NaN at the start), or None: not shown.
+    lower_bounds: np.ndarray | None = None
+    bound: object = None
+    gaps: object = None
+    spec: dict | None = None
 
 
 def draw_log_likelihood(
@@ -186,7 +192,25 @@ def draw_log_likelihood(
         zorder=4,
         label="now",
     )
+    (bound,) = ax.plot(
+        [],
+        [],
+        color="#009E73",
+        ls="--",
+        marker="x",
+        ms=spec["ll_marker"],
+        lw=spec["ll_line"],
+        zorder=2.5,
+        label="lower bound L(q, θ)",
+        visible=False,
+    )
+    gaps = LineCollection(
+        [], colors="#CC79A7", linewidths=3 * spec["ll_line"], zorder=2.4, label="gap = KL"
+    )
+    gaps.set_visible(False)
+    ax.add_collection(gaps)
     for artist, role in (
+        (bound, "ll_curve"),
         (curve, "ll_curve"),
         (e_points, "ll_e"),
         (m_points, "ll_m"),
@@ -223,6 +247,9 @@ def draw_log_likelihood(
         text=text,
         legend=legend,
         whole_run=bool(whole_run),
+        bound=bound,
+        gaps=gaps,
+        spec=spec,
     )
     ax.ticklabel_format(axis="y", useOffset=False, style="plain")
     set_log_likelihoods(artists, log_likelihoods, phases=phases, step=step)
@@ -278,8 +305,47 @@ def update_log_likelihood(artists, step):
         else:
             sign = "+" if change >= 0 else "-"
             text += f"  ({sign}{format_number(abs(change))})"
+    if artists.lower_bounds is not None and phase == "M":
+        gap = ll[step] - artists.lower_bounds[step]
+        text += f" · KL gap {format_number(gap)}"
+    elif artists.lower_bounds is not None and phase == "E":
+        text = text.replace("unchanged: an E-step keeps the parameters", "unchanged")
+        text += " · KL = 0"
     artists.text.set_text(text)
     return artists
+
+
+def set_lower_bounds(artists, lower_bounds):
+    """Show EM's lower bound beside the log-likelihood (e.g.
+    :meth:`gmm_viz.em.EMHistory.lower_bounds`), or hide it with None.
+
+    At an E-step the bound touches the log-likelihood; at an M-step it lies below, and the
+    gap between them (a thick segment) is KL(q || p(z | x, theta)), which the next E-step
+    closes.
+    """
+    if lower_bounds is None:
+        artists.lower_bounds = None
+    else:
+        lb = np.asarray(lower_bounds, dtype=float).ravel()
+        if lb.size != artists.log_likelihoods.size:
+            raise ParameterError(
+                f"Give one bound per half-step: {artists.log_likelihoods.size} "
+                f"log-likelihoods but {lb.size} bounds."
+            )
+        artists.lower_bounds = lb
+    shown = artists.lower_bounds is not None
+    artists.bound.set_visible(shown)
+    artists.gaps.set_visible(shown)
+    handles = [artists.e_points, artists.m_points] + ([artists.bound, artists.gaps] * shown)
+    roles = ["ll_e", "ll_m"] + (["ll_curve", "ll_curve"] * shown)
+    if artists.legend is not None:
+        artists.legend.remove()
+    artists.legend = _make_legend(
+        artists.ax, handles, roles, artists.spec, numpoints=1, handlelength=1.5
+    )
+    artists.y_shown = None
+    _layout_changed(artists.ax)
+    return update_log_likelihood(artists, artists.step)
 
 
 def show_whole_run(artists, whole_run):
@@ -302,7 +368,14 @@ def _show_curve(artists, count):
     ):
         sel = np.array([p == name for p in phases[:count]], dtype=bool)
         line.set_data(x[sel], shown[sel])
-    finite = shown[np.isfinite(shown)]
+    values = shown
+    if artists.lower_bounds is not None:
+        lb = artists.lower_bounds[:count]
+        artists.bound.set_data(x[1:], lb[1:])
+        m = [s for s in range(1, count) if phases[s] == "M" and np.isfinite(lb[s])]
+        artists.gaps.set_segments([[(s, lb[s]), (s, ll[s])] for s in m])
+        values = np.concatenate([shown, lb[1:]])
+    finite = values[np.isfinite(values)]
     if not finite.size:
         return
     lo, hi = float(finite.min()), float(finite.max())

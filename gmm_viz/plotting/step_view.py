@@ -23,6 +23,7 @@ from gmm_viz.plotting.figure import BlitRenderer, step_axes
 from gmm_viz.plotting.layout import refresh_layout
 from gmm_viz.plotting.loglik import (
     draw_log_likelihood,
+    set_lower_bounds,
     show_whole_run,
     update_log_likelihood,
 )
@@ -74,6 +75,9 @@ class StepView:
     whole_run : bool
         Draw the log-likelihood of the whole run (True), or let it grow with the steps
         (False, the default: the ending is not given away).
+    lower_bound : bool
+        Also draw EM's lower bound L(q, theta) and its gap to the log-likelihood (the KL
+        divergence) at every M-step: why EM climbs.
 
     Examples
     --------
@@ -96,6 +100,7 @@ class StepView:
         truth=None,
         figure=None,
         whole_run=False,
+        lower_bound=False,
     ):
         X = np.asarray(X, dtype=float)
         if X.ndim == 1:
@@ -147,6 +152,8 @@ class StepView:
         self.ll_artists = draw_log_likelihood(
             self.ax_ll, history.log_likelihoods(), self.step, size=size, whole_run=whole_run
         )
+        if lower_bound:
+            self.lower_bound = True
         self.show(self.step)
 
     # -- the picture ------------------------------------------------------------------
@@ -211,6 +218,17 @@ class StepView:
     @whole_run.setter
     def whole_run(self, value):
         show_whole_run(self.ll_artists, value)
+
+    @property
+    def lower_bound(self):
+        """Whether the log-likelihood panel also shows EM's lower bound and the KL gap."""
+        return self.ll_artists.lower_bounds is not None
+
+    @lower_bound.setter
+    def lower_bound(self, value):
+        bounds = self.history.lower_bounds() if value else None
+        set_lower_bounds(self.ll_artists, bounds)
+        self._blitter.invalidate()
 
     def set_title(self, text):
         """Change the mixture axes' title (the layout follows at the next render)."""

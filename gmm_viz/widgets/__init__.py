@@ -9,10 +9,21 @@ and the previous data, step and picture stay.
 
 Rooms: :mod:`~gmm_viz.widgets.state` (the state and how a fit is made, no widgets),
 :mod:`~gmm_viz.widgets.explorer` (the controls and their events),
-:mod:`~gmm_viz.widgets.downloads` (this picture, the run, the numbers as files).
+:mod:`~gmm_viz.widgets.downloads` (this picture, the run, the numbers as files),
+:mod:`~gmm_viz.widgets.predict` (a lesson's "predict, then reveal" question).
 """
 
 from gmm_viz.widgets.explorer import EMExplorer
+from gmm_viz.widgets.predict import Prediction, predict_choice, predict_number
 from gmm_viz.widgets.state import CurrentStep, ExplorerState, FitOptions, _fit
 
-__all__ = ["CurrentStep", "EMExplorer", "ExplorerState", "FitOptions", "_fit"]
+__all__ = [
+    "CurrentStep",
+    "EMExplorer",
+    "ExplorerState",
+    "FitOptions",
+    "Prediction",
+    "_fit",
+    "predict_choice",
+    "predict_number",
+]

@@ -65,6 +65,7 @@ class Controls:
     next_button: object = None
     size_toggle: object = None
     whole_run_box: object = None
+    bound_box: object = None
     step_label: object = None
     message_html: object = None
     data_dropdown: object = None
@@ -155,6 +156,15 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.whole_run_box.add_class("gmm-whole-run")
+    c.bound_box = w.Checkbox(
+        value=False,
+        description="lower bound (why EM climbs)",
+        tooltip="Draw EM's lower bound L(q, θ) beside the log-likelihood; its gap at an "
+        "M-step is KL(q ‖ posterior), which the next E-step closes",
+        indent=False,
+        layout=w.Layout(width="auto"),
+    )
+    c.bound_box.add_class("gmm-bound")
     c.step_label = w.HTML()
     c.step_label.add_class("gmm-step-label")
     c.message_html = _message_box("gmm-banner")
@@ -258,6 +268,7 @@ def lay_out(c, downloads, keys):
             c.next_button,
             c.size_toggle,
             c.whole_run_box,
+            c.bound_box,
         ],
         layout=w.Layout(flex_flow="row wrap", align_items="center"),
     )

@@ -340,6 +340,7 @@ class EMExplorer:
         self.reset_button.on_click(lambda _: self.start_over())
         self.size_toggle.observe(lambda ch: self.set_size(ch["new"]), names="value")
         self.whole_run_box.observe(self._on_whole_run, names="value")
+        self.bound_box.observe(self._on_bound, names="value")
         self.play_button.observe(self._on_play, names="value")
         self.data_dropdown.observe(self._on_data, names="value")
         self.paste_button.on_click(lambda _: self.load_text(self.paste_area.value))
@@ -413,6 +414,10 @@ class EMExplorer:
 
     def _on_whole_run(self, change):
         self.view.whole_run = bool(change["new"])
+        self._render()
+
+    def _on_bound(self, change):
+        self.view.lower_bound = bool(change["new"])
         self._render()
 
     def _on_selection(self, change):
@@ -551,9 +556,10 @@ class EMExplorer:
         st = self.state
         n = st.X.shape[0]
         title = (
-            f"{st.dataset.name}: {n} point{'s' if n != 1 else ''}, K = "
-            f"{st.options.n_components}, {st.options.covariance_type} covariance"
+            f"{st.dataset.name}: {n} point{'s' if n != 1 else ''}, K = {st.options.n_components}"
         )
+        if st.X.shape[1] > 1:  # in 1-D every covariance type is the same one variance
+            title += f", {st.options.covariance_type} covariance"
         return plotting.StepView(
             st.X,
             st.history,
@@ -564,6 +570,7 @@ class EMExplorer:
             truth=st.dataset.truth,
             figure=figure,
             whole_run=self.whole_run_box.value,
+            lower_bound=self.bound_box.value,
         )
 
     def _render(self):
