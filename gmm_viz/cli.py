@@ -511,13 +511,15 @@ def _animate(args, stdin, stdout):
         options.update(iterations=ANIMATE_MAX_ITER, tol=ANIMATE_TOL)
     solution = worked.solve(ds.X, k, **options)
     history = solution.history
-    title = f"{ds.name}: {ds.X.shape[0]} points, K = {k}, {options['covariance_type']} covariance"
+    title = f"{ds.name}: {ds.X.shape[0]} points, K = {k}"
+    if ds.X.shape[1] > 1:  # in 1-D every covariance type is the same one variance
+        title += f", {options['covariance_type']} covariance"
     # A recorded run shows its whole log-likelihood curve (see export.animate).
     view = plotting.StepView(
         ds.X,
         history,
         size=args.size,
-        columns=ds.columns,
+        columns=ds.axis_labels,
         title=title,
         truth=ds.truth,
         whole_run=True,

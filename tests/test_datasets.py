@@ -803,3 +803,15 @@ def test_one_rule_for_the_suggested_start_in_the_cli_and_the_explorer():
         ds.start_for(3)
     with pytest.raises(ParameterError, match="has no suggested start"):
         galaxies().start_for(2)
+
+
+def test_bundled_data_know_their_units_and_axes_show_them():
+    from gmm_viz import datasets
+    from gmm_viz.errors import DataError
+
+    assert datasets.faithful().axis_labels == ("eruptions (minutes)", "waiting (minutes)")
+    assert datasets.faithful("waiting").axis_labels == ("waiting (minutes)",)
+    assert datasets.galaxies().axis_labels == ("velocity (km/s)",)
+    assert datasets.toy().axis_labels == ("x",)
+    with pytest.raises(DataError, match="one unit per column"):
+        datasets.Dataset(X=[[1.0], [2.0]], columns=("a",), units=("m", "s"))

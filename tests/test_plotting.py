@@ -331,7 +331,14 @@ def test_draw_mixture_2d_ellipses_means_and_labels(data_2d):
         "μ (" + ", ".join(f"{v:.4f}" for v in params.means[0]) + ")",
         f"Σ ({cov[0, 0]:.4f}, {cov[0, 1]:.4f}, {cov[1, 1]:.4f})",
     ]
-    assert labels[2:] == ["mixture", "previous step"]
+    # The ellipses' mass is said: a 2-D Gaussian holds 39 % and 86 % within 1 and 2 sd.
+    assert labels[2:] == [
+        "mixture",
+        "ellipses: 1σ and 2σ\n(39 % and 86 % of a component)",
+        "previous step",
+    ]
+    for r, share in ((1, 0.39), (2, 0.86)):
+        assert round(1 - np.exp(-(r**2) / 2), 2) == share
     fig.canvas.draw()
 
 
@@ -647,3 +654,20 @@ def test_lower_bound_touches_at_e_steps_and_its_gap_shows_at_m_steps():
     P.set_lower_bounds(art, None)
     assert not art.bound.get_visible() and "KL" not in art.text.get_text()
     fig.canvas.draw()
+
+
+@pytest.mark.parametrize("d", [1, 2])
+def test_truth_has_a_legend_entry_and_the_readout_still_follows_the_steps(d):
+    from gmm_viz import GaussianMixtureEM, datasets
+
+    data = datasets.synthetic(120, 2, d, random_state=3)
+    run = GaussianMixtureEM(2, random_state=0, tol=0, max_iter=3).fit(data.X)
+    view = P.StepView(data.X, run.history_, 0, truth=data.truth)
+    labels = [t.get_text() for t in view.artists.legend.get_texts()]
+    assert labels[-1] == "true components"
+    assert view.ax.get_legend() is view.artists.legend
+    view.show(2)
+    first = view.artists.legend.get_texts()[0].get_text()
+    assert P.component_readout(run.history_.params(2), 0) == first
+    visible = {t.get_text(): t.get_visible() for t in view.artists.legend.get_texts()}
+    assert visible["previous step"] and visible["true components"]

@@ -100,6 +100,7 @@ def faithful(columns=None):
             "clear clusters."
         ),
         start=FAITHFUL_START,
+        units=("minutes", "minutes"),
     )
     return ds if columns is None else ds.select(columns)
 
@@ -120,6 +121,7 @@ def galaxies():
             "Speeds (km/s) at which 82 galaxies move away from us; clumps of speed hint at "
             "clusters of galaxies, and how many components to use is a classic argument."
         ),
+        units=("km/s",),
     )
 
 

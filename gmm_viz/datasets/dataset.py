@@ -13,6 +13,17 @@ from gmm_viz.em import covariances_from_full, make_params
 from gmm_viz.errors import DataError, ParameterError
 
 
+def _axis_label(column, unit):
+    """``"waiting (minutes)"``; a unit already spelled in the name moves into the brackets
+    (``velocity_km_s`` in km/s reads ``"velocity (km/s)"``)."""
+    if not unit:
+        return column
+    slug = "".join(ch if ch.isalnum() else "_" for ch in unit)
+    if column.endswith("_" + slug):
+        column = column[: -len(slug) - 1]
+    return f"{column} ({unit})"
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Dataset:
     """A data set ready for EM: numbers, names, credit and (optionally) parameters.
@@ -36,6 +47,8 @@ class Dataset:
         The true parameters of simulated data, in the same format as ``start``.
     labels : ndarray of shape (N,) or None
         For simulated data, the component each row was drawn from (0-based).
+    units : tuple of str or None
+        The unit of each column ("minutes", "km/s"), when known; see :attr:`axis_labels`.
     """
 
     X: np.ndarray
@@ -46,6 +59,7 @@ class Dataset:
     start: dict | None = None
     truth: dict | None = None
     labels: np.ndarray | None = None
+    units: tuple | None = None
 
     def __post_init__(self):
         columns = (self.columns,) if isinstance(self.columns, str) else self.columns
@@ -60,6 +74,14 @@ class Dataset:
                 f"{_cap(self.name)} has {X.shape[1]} columns of numbers but "
                 f"{len(columns)} column names; give one name per column."
             )
+        if self.units is not None:
+            units = tuple(str(u) for u in self.units)
+            if len(units) != X.shape[1]:
+                raise DataError(
+                    f"{_cap(self.name)} has {X.shape[1]} columns but {len(units)} units; "
+                    "give one unit per column (an empty one for none)."
+                )
+            object.__setattr__(self, "units", units)
         X.flags.writeable = False
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "columns", columns)
@@ -86,6 +108,12 @@ class Dataset:
     def n_features(self):
         """Number of columns (dimensions), D."""
         return self.X.shape[1]
+
+    @property
+    def axis_labels(self):
+        """Each column's name with its unit, for an axis: ``"waiting (minutes)"``."""
+        units = self.units or ("",) * len(self.columns)
+        return tuple(_axis_label(c, u) for c, u in zip(self.columns, units, strict=True))
 
     def select(self, columns):
         """Keep only some columns.
@@ -114,6 +142,7 @@ class Dataset:
             start=_marginal(self.start, idx),
             truth=_marginal(self.truth, idx),
             labels=self.labels,
+            units=None if self.units is None else tuple(self.units[i] for i in idx),
         )
 
     def start_for(self, n_components, covariance_type="full"):

@@ -146,7 +146,7 @@ class StepView:
                 self.ax, X, params, size=size, xlabel=self.columns[0], ylabel=self.columns[1]
             )
         if truth is not None:
-            draw_truth(self.ax, X, _as_truth(truth), size=size)
+            draw_truth(self.ax, X, _as_truth(truth), size=size, legend_of=self.artists)
         if title:
             self.ax.set_title(title, fontsize=_size_spec(size)["title"])
         self.ll_artists = draw_log_likelihood(

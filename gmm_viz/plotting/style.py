@@ -238,10 +238,28 @@ def _make_legend(ax, handles, roles, spec, previous_visible=None, **kwargs):
     options.update(kwargs)
     legend = ax.legend(handles=handles, **options)
     legend.gmm_viz_roles = tuple(roles)
+    legend.gmm_viz_handles = tuple(handles)  # the originals, to add an entry later
+    legend.gmm_viz_options = dict(kwargs)
     _style_legend(legend, spec)
     if previous_visible is not None:
         _set_previous_in_legend(legend, previous_visible)
     return legend
+
+
+def _extend_legend(legend, handle, role, spec):
+    """A new legend with ``handle`` added at the end of ``legend`` (a :func:`_make_legend`
+    one), which it replaces on the axes; returns the new legend."""
+    ax = legend.axes
+    previous = [t.get_visible() for t in legend.get_texts() if t.get_text() == _PREVIOUS_LABEL]
+    legend.remove()
+    return _make_legend(
+        ax,
+        [*legend.gmm_viz_handles, handle],
+        [*legend.gmm_viz_roles, role],
+        spec,
+        previous[0] if previous else None,
+        **legend.gmm_viz_options,
+    )
 
 
 def _set_previous_in_legend(legend, visible):

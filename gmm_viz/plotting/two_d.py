@@ -65,6 +65,9 @@ def ellipse_geometry(covariance, n_std=1.0):
     return 2.0 * n_std * np.sqrt(vals[1]), 2.0 * n_std * np.sqrt(vals[0]), angle
 
 
+_ELLIPSES_LABEL = "ellipses: 1σ and 2σ\n(39 % and 86 % of a component)"
+
+
 @dataclass(eq=False)
 class MixtureArtists2D:
     """The artists of :func:`draw_mixture_2d`, updated in place by :func:`update_mixture_2d`.
@@ -322,10 +325,17 @@ def draw_mixture_2d(
         handles.append(
             Line2D([], [], color="0.45", lw=spec["contour_line"] * 1.5, label=_MIXTURE_LABEL)
         )
+    # A 2-D Gaussian holds 1 - exp(-r²/2) of its mass within r standard deviations: 39 %
+    # and 86 %, not the 68 / 95 % of one dimension.
+    handles.append(Line2D([], [], color="0.45", lw=spec["ellipse_line"], label=_ELLIPSES_LABEL))
     handles.append(
         Line2D([], [], color="0.45", ls="--", lw=spec["ghost_line"], label=_PREVIOUS_LABEL)
     )
-    roles = ["legend_component_2d"] * k + (["legend_contour"] if contours else []) + ["previous"]
+    roles = (
+        ["legend_component_2d"] * k
+        + (["legend_contour"] if contours else [])
+        + ["ellipse1", "previous"]
+    )
     legend = _make_legend(ax, handles, roles, spec, previous is not None)
 
     artists = MixtureArtists2D(

@@ -565,7 +565,7 @@ class EMExplorer:
             st.history,
             st.step,
             size=self._size,
-            columns=st.dataset.columns,
+            columns=st.dataset.axis_labels,
             title=title,
             truth=st.dataset.truth,
             figure=figure,
