@@ -541,7 +541,7 @@ def test_history_is_consistent_with_e_and_m_steps_by_hand(covariance_type):
     with pytest.raises(ParameterError, match="Half-step"):
         history.params(history.n_steps)
     with pytest.raises(ParameterError, match="Half-step"):
-        history.phase(-1)
+        history.phase(-history.n_steps - 1)
 
 
 def test_history_memory_is_independent_of_n():
@@ -1130,3 +1130,16 @@ def test_a_held_variance_is_never_called_collapsed():
         tol=0,
     ).fit(X)
     assert not any("collapsed" in note for note in model.history_.notes())
+
+
+def test_history_counts_half_steps_from_the_end_like_a_list():
+    from gmm_viz import GaussianMixtureEM, datasets
+    from gmm_viz.errors import ParameterError
+
+    h = GaussianMixtureEM(2, random_state=0, tol=0, max_iter=3).fit(datasets.toy().X).history_
+    assert h.n_steps == 7
+    assert h.params(-1) is h.params(6) and h.params(-7) is h.params(0)
+    assert h.lower_bound(-1) == h.lower_bound(6) and h.phase(-2) == "E"
+    for bad in (7, -8):
+        with pytest.raises(ParameterError, match="does not exist.*-1 is the last"):
+            h.params(bad)

@@ -169,12 +169,14 @@ class EMHistory:
         return []
 
     def _check_step(self, step):
+        """``step`` as an index from 0; negative steps count from the end (-1: the last)."""
         step = int(step)
-        if not 0 <= step < self.n_steps:
+        if not -self.n_steps <= step < self.n_steps:
             raise ParameterError(
-                f"Half-step {step} does not exist; choose one from 0 to {self.n_steps - 1}."
+                f"Half-step {step} does not exist; choose one from 0 to {self.n_steps - 1} "
+                "(or count from the end: -1 is the last)."
             )
-        return step
+        return step % self.n_steps
 
 
 def _expected_complete_log_likelihood(params, stats, centres):

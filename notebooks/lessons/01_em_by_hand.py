@@ -23,6 +23,17 @@
 #
 # This lesson redoes, number by number, the hand-worked example of the course notes this
 # project started from, then lets you step through the rest of the run.
+#
+# ## Goal
+#
+# * Compute a responsibility $\beta_{nk}$ by hand and say why a point leans the way it does.
+# * Compute the M-step's new weight, mean and variance of a component from the
+#   responsibilities.
+# * Read one EM run half-step by half-step, and see that the log-likelihood never goes down.
+#
+# Along the way you will be asked to **predict** before you see the answer (type a guess and
+# press *Reveal*) and to **compute** a few numbers yourself; a checker says whether you are
+# right and, if not, where to look.
 
 # %%
 # Setup: quiet warnings so that the output below is the lesson's own.
@@ -34,8 +45,9 @@ import numpy as np
 
 np.set_printoptions(precision=4, suppress=True)
 
-from gmm_viz import datasets, plotting, worked
-from gmm_viz.widgets import EMExplorer
+from gmm_viz import datasets, exercises, plotting, worked
+from gmm_viz.em import e_step
+from gmm_viz.widgets import EMExplorer, predict_choice, predict_number
 
 # %% [markdown]
 # ## The data and the start
@@ -51,6 +63,24 @@ print("start: weights", toy.start["weights"], " means", toy.start["means"].ravel
 
 # %% [markdown]
 # ## The E-step: who is responsible for each point?
+#
+# Before any formula: point 4 is $x = 2.4$. Component 1 sits at 1, component 2 at 2, both with
+# variance 2 and weight 0.5. Which one takes the larger share of it?
+
+# %%
+responsibilities = e_step(toy.X, toy.start)[0]
+owner = "component 2" if responsibilities[3, 1] > responsibilities[3, 0] else "component 1"
+predict_choice(
+    "After the first E-step, which component takes the larger share of x = 2.4?",
+    ["component 1", "component 2", "half each"],
+    owner,
+    example="half each",
+    explain="Same weights, same variances: the nearer mean wins, and 2.4 is 0.4 from 2 "
+    "but 1.4 from 1. Far from both, a point would still be shared, never 100 %.",
+)
+
+# %% [markdown]
+# The rule behind it:
 #
 # For each point $x_n$ and component $k$: the normal density $\mathcal{N}(x_n \mid k)$, the
 # weighted density $\alpha_k \mathcal{N}(x_n \mid k)$, and the responsibility
@@ -72,6 +102,26 @@ print(worked.e_step_text(solution, iteration=1, digits=3))
 # `beta 2: [0.426, 0.401, 0.463, 0.611, 0.537]`. Each row sums to 1: every point is shared
 # out between the two components. Point 4 ($x = 2.4$) leans towards component 2, whose mean
 # is 2; the points near 1 lean towards component 1.
+#
+# ### Exercise 1: a responsibility by hand
+#
+# Compute $\beta_{5,2}$, the share of component 2 in point 5 ($x = 1.8$), at the start
+# (means 1 and 2, variances 2 and 2, weights 0.5 and 0.5). Use a calculator, keep three
+# decimals, and put your number in `my_answer`. (The table above has it, so cover it first.)
+
+# %%
+my_answer = 0.463  # replace with yours
+exercises.check_responsibility(my_answer, toy.X, toy.start, point=5, component=2)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# $\mathcal{N}(1.8 \mid 1, 2) = \frac{1}{\sqrt{4\pi}} e^{-0.8^2/4} = 0.2821 \cdot 0.8521
+# = 0.2404$ and $\mathcal{N}(1.8 \mid 2, 2) = 0.2821 \cdot e^{-0.2^2/4} = 0.2821 \cdot 0.9900
+# = 0.2793$. With equal weights they cancel:
+# $\beta_{5,2} = 0.2793 / (0.2404 + 0.2793) = 0.537$. (0.463 is component 1's share.)
+#
+# </details>
 #
 # ### Three small slips in the notes, kindly pointed out
 #
@@ -95,6 +145,19 @@ print("times sigma = sqrt(2) (the notes):", np.round(first.densities[:, 0] * np.
 #
 # ## The M-step: move the Gaussians
 #
+# Component 1 starts at mean 1. Its responsibilities are largest for the points 0.7, 0.9 and
+# 1.2, but it also holds 39-46 % of 1.8 and 2.4. Where will its mean move?
+
+# %%
+predict_number(
+    "What is component 1's new mean after the first M-step?",
+    solution.final.means[0, 0],
+    example=1.0,
+    explain="It moves right, to 1.3066: a responsibility-weighted average of all five "
+    "points, and the two large points pull it with weights 0.39 and 0.46.",
+)
+
+# %% [markdown]
 # Each component's new parameters use the responsibilities as weights:
 # $N_k = \sum_n \beta_{nk}$ (how many points it has, softly counted),
 # $\alpha_k = N_k / N$, $\mu_k = \sum_n \beta_{nk} x_n / N_k$ and
@@ -115,7 +178,47 @@ print("variances", [float(v) for v in new.full_covariances().ravel()])
 print("weights  ", [float(w) for w in new.weights])
 
 # %% [markdown]
-# And the log-likelihood climbed, as EM guarantees it always does:
+# ### Exercise 2: the new mean and weight of component 2
+#
+# Using the responsibilities $\beta_{n2}$ of the table above (0.426, 0.401, 0.463, 0.611,
+# 0.537), compute component 2's soft count $N_2$, its new weight $\alpha_2$ and its new mean
+# $\mu_2$.
+
+# %%
+my_mean = 1.4  # replace with yours
+exercises.check_m_step_mean(my_mean, toy.X, responsibilities, component=2)
+
+# %%
+my_weight = 0.4875  # replace with yours
+exercises.check_m_step_weight(my_weight, toy.X, responsibilities, component=2)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# $N_2 = 0.426 + 0.401 + 0.463 + 0.611 + 0.537 = 2.4375$, so $\alpha_2 = N_2 / 5 = 0.4875$.
+# $\sum_n \beta_{n2} x_n = 0.426 \cdot 0.9 + 0.401 \cdot 0.7 + 0.463 \cdot 1.2 + 0.611 \cdot
+# 2.4 + 0.537 \cdot 1.8 = 3.652$, so $\mu_2 = 3.652 / 2.4375 = 1.498$. (1.4 is the plain
+# average of the five points: it forgets the responsibilities.)
+#
+# </details>
+#
+# ## Did it help?
+#
+# EM promises that no iteration lowers the log-likelihood $\log L = \sum_n \log \sum_k
+# \alpha_k \mathcal{N}(x_n \mid k)$. But look at what just happened: the two means moved
+# *towards each other* (1 → 1.31, 2 → 1.50).
+
+# %%
+went = "up" if solution.final_log_likelihood > solution.initial_log_likelihood else "down"
+predict_choice(
+    "Did the log-likelihood go up or down in this first iteration?",
+    ["up", "down", "stayed the same"],
+    went,
+    example="down",
+    explain="Up, from -7.0758 to -4.7174: the variances shrank from 2 to about 0.4, and "
+    "narrower curves over the points are far more likely. Lesson 5 shows why EM can never "
+    "go down.",
+)
 
 # %%
 print(f"log-likelihood at the start: {solution.initial_log_likelihood:.6f}")
@@ -135,17 +238,14 @@ explorer = EMExplorer("toy")
 explorer
 
 # %% [markdown]
-# Where does it end? Jump to the last half-step:
+# The explorer waits at the start for you. Where does the run end? Its history knows:
 
 # %%
-explorer.step = explorer.n_steps - 1
-final = explorer.current
-print(f"{explorer.n_steps - 1} half-steps ({final.iteration} iterations), converged: {explorer.history.converged}")
+run = explorer.history
+final = run.params(-1)
+print(f"{run.n_steps - 1} half-steps, converged: {run.converged}")
 print("means", final.means.ravel(), " variances", final.covariances.ravel(), " weights", final.weights)
-print(f"log-likelihood {final.log_likelihood:.4f}")
-
-# %%
-explorer.figure
+print(f"log-likelihood {run.log_likelihoods()[-1]:.4f}")
 
 # %% [markdown]
 # ## The whole run on one page
@@ -165,3 +265,16 @@ plotting.step_strip(toy.X, explorer.history, steps=[0, 1, 2, 6, -1], columns=toy
 #
 # **Try it:** change the start (*Model and start* → *Start*: k-means or random points) and
 # see whether EM ends in the same place. Lesson 4 is about when it doesn't.
+
+# %% [markdown]
+# ## What to remember
+#
+# * The **E-step** shares every point out: $\beta_{nk} \propto \alpha_k \mathcal{N}(x_n \mid
+#   \mu_k, \sigma_k^2)$, normalised so each row adds up to 1. Nearer and heavier components
+#   get more; nobody gets everything.
+# * The **M-step** is a weighted version of what you would do with labels:
+#   $\alpha_k = N_k / N$, $\mu_k$ the $\beta$-weighted mean, $\sigma_k^2$ the $\beta$-weighted
+#   spread around the *new* mean.
+# * The log-likelihood **never goes down** from one iteration to the next; EM stops when it
+#   no longer moves.
+# * Keep the $1/\sigma$ in the normal density: it cancels only when the variances are equal.
