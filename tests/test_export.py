@@ -152,6 +152,15 @@ def test_step_strip_shows_the_chosen_half_steps(faithful_run):
     fig.canvas.draw()  # renders
     with pytest.raises(ParameterError, match="does not exist"):
         step_strip(X, history, [99])
+    # Four panels wrap as 3 + 1 by default; per_row=4 keeps one row.
+    rows = {round(ax.get_position().y0, 3) for ax in fig.axes}
+    assert len(rows) == 2
+    one_row = step_strip(X, history, [0, 1, 2, -1], per_row=4)
+    one_row.canvas.draw()
+    assert len({round(ax.get_position().y0, 3) for ax in one_row.axes}) == 1
+    for bad in (0, 2.5, True):
+        with pytest.raises(ParameterError, match="per_row"):
+            step_strip(X, history, [0, 1], per_row=bad)
 
 
 # --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ The engine of gmm_viz: no plotting imports, nothing but numpy. Its rooms:
 * :mod:`~gmm_viz.em.loop` -- the fast blocked loop that ``fit`` runs (pinned to the
   readable steps by the tests), in the units of :mod:`~gmm_viz.em.units`;
 * :mod:`~gmm_viz.em.history` -- every half-step of a run (:class:`EMHistory`);
+* :mod:`~gmm_viz.em.bound` -- why EM climbs: the lower bound L(q, theta) and its KL gap;
 * :mod:`~gmm_viz.em.estimator` -- :class:`GaussianMixtureEM`, with scikit-learn's
   conventions (``fit``, ``predict_proba``, ``get_params``, ``means_``, ...);
 * :mod:`~gmm_viz.em.kmeans` and :mod:`~gmm_viz.em.sampling` -- K-means (to start EM and to
@@ -19,6 +20,7 @@ The engine of gmm_viz: no plotting imports, nothing but numpy. Its rooms:
 Everything public is importable from ``gmm_viz.em`` itself.
 """
 
+from gmm_viz.em.bound import interpolate_params, kl_gap, lower_bound
 from gmm_viz.em.densities import component_densities, component_log_densities
 from gmm_viz.em.estimator import INIT_METHODS, GaussianMixtureEM
 from gmm_viz.em.history import EMHistory, EStepRecord, MStepRecord
@@ -50,8 +52,11 @@ __all__ = [
     "covariances_from_full",
     "e_step",
     "full_covariances",
+    "interpolate_params",
+    "kl_gap",
     "kmeans",
     "log_likelihood",
+    "lower_bound",
     "make_params",
     "m_step",
     "sample_mixture",

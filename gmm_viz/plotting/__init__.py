@@ -24,6 +24,12 @@ Rooms
 
 from gmm_viz.conventions import NEUTRAL_GREY, PALETTE, component_colors
 from gmm_viz.plotting.figure import BlitRenderer, figure_for
+from gmm_viz.plotting.hardening import (
+    HardeningArtists,
+    draw_hardening,
+    hardening_strip,
+    update_hardening,
+)
 from gmm_viz.plotting.layout import refresh_layout
 from gmm_viz.plotting.loglik import (
     LogLikelihoodArtists,
@@ -55,6 +61,7 @@ __all__ = [
     "PALETTE",
     "SIZES",
     "BlitRenderer",
+    "HardeningArtists",
     "StepView",
     "LogLikelihoodArtists",
     "MixtureArtists1D",
@@ -64,6 +71,7 @@ __all__ = [
     "component_colors",
     "component_readout",
     "draw_hard_assignment_1d",
+    "draw_hardening",
     "draw_log_likelihood",
     "draw_mixture_1d",
     "draw_mixture_2d",
@@ -71,11 +79,13 @@ __all__ = [
     "ellipse_geometry",
     "figure_for",
     "half_step_labels",
+    "hardening_strip",
     "refresh_layout",
     "set_log_likelihoods",
     "set_lower_bounds",
     "show_whole_run",
     "step_strip",
+    "update_hardening",
     "update_log_likelihood",
     "update_mixture_1d",
     "update_mixture_2d",

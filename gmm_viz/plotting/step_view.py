@@ -260,7 +260,9 @@ class StepView:
         return _resolve_step(self.history, step)
 
 
-def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, truth=None):
+def step_strip(
+    X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, truth=None, per_row=3
+):
     """Several half-steps of one run side by side: the motion of EM on one page.
 
     Each panel is the mixture over the data at one half-step (ghosts and arrows after an
@@ -276,6 +278,9 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
     size : {"screen", "projector"}
     columns : sequence of str, optional
     truth : GMMParams, optional
+    per_row : int
+        Panels per row (more half-steps wrap onto further rows, read left to right, top to
+        bottom), so that each panel stays readable on a page.
 
     Returns
     -------
@@ -294,10 +299,18 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
     resolved = [_resolve_step(history, step) for step in steps]
     spec = _size_spec(size)
     panel = spec["figsize_2d"][1] * 0.8 if d == 2 else spec["figsize"][1] * 0.75
-    fig = Figure(figsize=(panel * len(resolved) * (1.0 if d == 2 else 1.3), panel), dpi=100)
+    if isinstance(per_row, bool) or not isinstance(per_row, (int, np.integer)) or per_row < 1:
+        raise ParameterError(f"per_row must be a whole number from 1 on; got {per_row!r}.")
+    n_cols = min(len(resolved), int(per_row))
+    n_rows = -(-len(resolved) // n_cols)
+    width = panel * n_cols * (1.0 if d == 2 else 1.3) + (2.6 if n_rows > 1 else 0.0)
+    fig = Figure(figsize=(width, panel * n_rows), dpi=100)
     FigureCanvasAgg(fig)
     fig.set_layout_engine("constrained")
-    axes = fig.subplots(1, len(resolved), squeeze=False)[0]
+    grid_axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
+    for spare in grid_axes[len(resolved) :]:
+        fig.delaxes(spare)
+    axes = list(grid_axes[: len(resolved)])
     columns = tuple(columns) if columns else (("x",) if d == 1 else ("x1", "x2"))
     cache = {}
     # One x range for every panel, so that the eye compares places, not axes.
@@ -310,11 +323,11 @@ def step_strip(X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, 
         resp = cache[(s - 1) // 2] if s > 0 else None
         kwargs = dict(responsibilities=resp, previous=previous, size=size, xlabel=columns[0])
         if d == 1:
-            draw_mixture_1d(ax, X, params, grid=grid, **kwargs)
+            drawn = draw_mixture_1d(ax, X, params, grid=grid, **kwargs)
         else:
-            draw_mixture_2d(ax, X, params, ylabel=columns[1], **kwargs)
+            drawn = draw_mixture_2d(ax, X, params, ylabel=columns[1], **kwargs)
         if truth is not None:
-            draw_truth(ax, X, _as_truth(truth), size=size)
+            draw_truth(ax, X, _as_truth(truth), size=size, legend_of=drawn)
         ax.set_title(f"{_step_name(history, s)}\nlog-likelihood {history.log_likelihood(s):.4f}")
         legend = ax.get_legend()
         if legend is not None and ax is not axes[-1]:

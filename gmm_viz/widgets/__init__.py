@@ -10,10 +10,12 @@ and the previous data, step and picture stay.
 Rooms: :mod:`~gmm_viz.widgets.state` (the state and how a fit is made, no widgets),
 :mod:`~gmm_viz.widgets.explorer` (the controls and their events),
 :mod:`~gmm_viz.widgets.downloads` (this picture, the run, the numbers as files),
-:mod:`~gmm_viz.widgets.predict` (a lesson's "predict, then reveal" question).
+:mod:`~gmm_viz.widgets.predict` (a lesson's "predict, then reveal" question),
+:mod:`~gmm_viz.widgets.hardening` (K-means as EM with a vanishing shared variance).
 """
 
 from gmm_viz.widgets.explorer import EMExplorer
+from gmm_viz.widgets.hardening import HardeningSlider
 from gmm_viz.widgets.predict import Prediction, predict_choice, predict_number
 from gmm_viz.widgets.state import CurrentStep, ExplorerState, FitOptions, _fit
 
@@ -22,6 +24,7 @@ __all__ = [
     "EMExplorer",
     "ExplorerState",
     "FitOptions",
+    "HardeningSlider",
     "Prediction",
     "_fit",
     "predict_choice",
