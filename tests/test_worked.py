@@ -362,3 +362,15 @@ def test_one_point_e_step_does_not_depend_on_the_other_points():
     among = worked.e_step_html(rows, START, 3)
     assert "0.6106" in among  # the worked example's beta_42
     assert alone == re.sub(r"_\{4", "_{1", among.replace("point 4", "point 1"))
+
+
+def test_handout_intro_names_the_1d_model_without_a_covariance_type():
+    from gmm_viz import datasets, worked
+
+    toy = datasets.toy()
+    text = worked.to_text(worked.solve(toy.X, 2, iterations=1))
+    assert "one variance per component" in text and "covariance type" not in text
+    tied = worked.to_text(worked.solve(toy.X, 2, iterations=1, covariance_type="tied"))
+    assert "one variance shared by the components" in tied
+    faithful = datasets.faithful()
+    assert "covariance type full" in worked.to_text(worked.solve(faithful.X, 2, iterations=1))

@@ -301,8 +301,9 @@ def step_strip(
     panel = spec["figsize_2d"][1] * 0.8 if d == 2 else spec["figsize"][1] * 0.75
     if isinstance(per_row, bool) or not isinstance(per_row, (int, np.integer)) or per_row < 1:
         raise ParameterError(f"per_row must be a whole number from 1 on; got {per_row!r}.")
-    n_cols = min(len(resolved), int(per_row))
-    n_rows = -(-len(resolved) // n_cols)
+    # As few rows as per_row allows, filled evenly (4 panels: 2 x 2, not 3 + 1).
+    n_rows = -(-len(resolved) // int(per_row))
+    n_cols = -(-len(resolved) // n_rows)
     width = panel * n_cols * (1.0 if d == 2 else 1.3) + (2.6 if n_rows > 1 else 0.0)
     fig = Figure(figsize=(width, panel * n_rows), dpi=100)
     FigureCanvasAgg(fig)
@@ -332,6 +333,23 @@ def step_strip(
         legend = ax.get_legend()
         if legend is not None and ax is not axes[-1]:
             legend.remove()  # one legend, on the last panel, is enough
+    legend = axes[-1].get_legend()
+    if legend is not None and n_rows > 1:
+        # On several rows the legend belongs to the figure: beside one panel it would widen
+        # that panel's column in every row.
+        shown = [
+            (h, t.get_text())
+            for h, t in zip(legend.gmm_viz_handles, legend.get_texts(), strict=True)
+            if t.get_visible()
+        ]
+        legend.remove()
+        fig.legend(
+            [h for h, _ in shown],
+            [t for _, t in shown],
+            loc="outside right upper",
+            frameon=False,
+            fontsize=spec["legend"],
+        )
     return fig
 
 

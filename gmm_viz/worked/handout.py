@@ -16,9 +16,17 @@ def _plural(n, word):
 def _intro(solution, style):
     n, d, k = solution.n_samples, solution.n_features, solution.n_components
     cols = ", ".join(solution.columns)
+    if d == 1:  # in 1-D full, diag and spherical are all one variance per component
+        model = (
+            "one variance shared by the components"
+            if solution.covariance_type == "tied"
+            else "one variance per component"
+        )
+    else:
+        model = f"covariance type {solution.covariance_type}"
     lines = [
         f"Worked EM for a mixture of {_plural(k, 'Gaussian')}: {_plural(n, 'point')}, "
-        f"{_plural(d, 'column')} ({cols}), covariance type {solution.covariance_type}, "
+        f"{_plural(d, 'column')} ({cols}), {model}, "
         f"reg_covar {style.num(solution.reg_covar)}, "
         f"{_plural(len(solution.iterations), 'iteration')}.",
     ]
