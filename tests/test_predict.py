@@ -65,3 +65,8 @@ def test_static_page_shows_the_example_and_its_reveal():
     ]
     assert "Example guess: 0.5" in bundle["text/html"]
     assert p.result.value == ""  # the live widget has not revealed anything
+
+
+def test_static_text_has_no_html_tags():
+    p = predict_choice("Is <code>n_init=10</code> &amp; better?", ["yes", "no"], "no", example="no")
+    assert p.static_text().splitlines()[0] == "Predict: Is n_init=10 & better?"

@@ -138,7 +138,10 @@ def _grid_1d(x, grid, params):
     m = params.means[:, 0]
     lo = max(min(lo, float(np.min(m - 2.5 * sd))), lo - span)
     hi = min(max(hi, float(np.max(m + 2.5 * sd))), hi + span)
-    return np.linspace(lo, hi, GRID_POINTS_1D)
+    # The means themselves are grid points: a component collapsing onto one point is far
+    # narrower than the grid's spacing and would otherwise vanish between two grid points.
+    inside = m[(m > lo) & (m < hi)]
+    return np.union1d(np.linspace(lo, hi, GRID_POINTS_1D), inside)
 
 
 def _bin_edges(x, bins):

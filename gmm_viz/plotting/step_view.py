@@ -349,6 +349,9 @@ def step_strip(
             loc="outside right upper",
             frameon=False,
             fontsize=spec["legend"],
+            title="numbers: the last panel",
+            title_fontsize=spec["legend"],
+            alignment="left",
         )
     return fig
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import ipywidgets as widgets
 
@@ -145,8 +146,9 @@ class Prediction(widgets.VBox):
 
     def static_text(self):
         """The same, as plain text."""
+        question = html.unescape(re.sub(r"<[^>]+>", "", self.question))  # no tags in text
         return (
-            f"Predict: {html.unescape(self.question)}\n"
+            f"Predict: {question}\n"
             f"Example guess: {self.example}\n"
             f"-> {self.reveal_text(self.example)}"
         )

@@ -353,19 +353,20 @@ print(f"\n{len(notes)} notes; the first:\n{notes[0]}")
 # what happened, in words (`history_.notes()`), from iteration 3 on. That is not a better
 # model, it is a degenerate one: a Gaussian on one point with no width at all.
 #
-# The start and the first two iterations, on one page (ghosts and arrows show each M-step's
-# move). At M-step 2 component 2 is already a needle on 2.4 that dwarfs component 1; M-step
-# 3's needle ($\sigma \approx 5 \times 10^{-11}$) is far too thin for any picture.
+# The start and the first three iterations, on one page (ghosts and arrows show each M-step's
+# move). At M-step 2 component 2 is already a needle on 2.4 that dwarfs component 1; at
+# M-step 3 ($\sigma \approx 5 \times 10^{-11}$) the needle is about $10^9$ tall, and the
+# density axis has to stretch so far that everything else lies flat on zero.
 
 # %%
-plotting.step_strip(toy.X, h, steps=[0, 1, 2, 4], columns=toy.axis_labels, per_row=4)
+plotting.step_strip(toy.X, h, steps=[0, 2, 4, 6], columns=toy.axis_labels)
 
 # %% [markdown]
 # ### See it happen, step by step
 #
 # The explorer below starts from the same narrow start, with exact EM (`reg_covar` 0). It is
-# left at half-step 4 (M-step 2, the needle above); step on to half-step 6 to see the note
-# appear beside the picture.
+# left at half-step 4 (M-step 2, the needle above); step on to half-step 6 to see the needle
+# shoot up and the note appear beside the picture.
 
 # %%
 narrow_toy = datasets.Dataset(toy.X, toy.columns, name="toy, narrow start",
