@@ -68,5 +68,6 @@ def test_static_page_shows_the_example_and_its_reveal():
 
 
 def test_static_text_has_no_html_tags():
-    p = predict_choice("Is <code>n_init=10</code> &amp; better?", ["yes", "no"], "no", example="no")
+    question = "Is <code>n_init=10</code> &amp; better?"
+    p = predict_choice(question, ["yes", "no"], "no", example="no")
     assert p.static_text().splitlines()[0] == "Predict: Is n_init=10 & better?"
