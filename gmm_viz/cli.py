@@ -512,8 +512,10 @@ def _animate(args, stdin, stdout):
     solution = worked.solve(ds.X, k, **options)
     history = solution.history
     title = f"{ds.name}: {ds.X.shape[0]} points, K = {k}"
-    if ds.X.shape[1] > 1:  # in 1-D every covariance type is the same one variance
+    if ds.X.shape[1] > 1:
         title += f", {options['covariance_type']} covariance"
+    elif options["covariance_type"] == "tied":  # the others are one variance each in 1-D
+        title += ", one shared variance"
     # A recorded run shows its whole log-likelihood curve (see export.animate).
     view = plotting.StepView(
         ds.X,

@@ -1087,3 +1087,18 @@ def test_explorer_lower_bound_box_draws_the_bound_and_1d_title_has_no_covariance
     assert not e.view.lower_bound
     two_d = EMExplorer("faithful")
     assert "full covariance" in two_d.view.ax.get_title()
+
+
+def test_1d_covariance_types_that_are_one_model_say_so_next_to_the_control():
+    from gmm_viz.widgets import EMExplorer
+
+    e = EMExplorer("toy")
+    assert e.set_options(covariance_type="spherical")
+    assert "In 1-D, full, diag and spherical are one model" in e.model_message.value
+    assert e.message_html.value == ""  # not an error: no banner
+    assert e.set_options(covariance_type="tied")
+    assert e.model_message.value == ""
+    assert e.view.ax.get_title().endswith("one shared variance")
+    two_d = EMExplorer("faithful")
+    assert two_d.set_options(covariance_type="diag")
+    assert two_d.model_message.value == ""

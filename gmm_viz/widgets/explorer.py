@@ -286,8 +286,17 @@ class EMExplorer:
         finally:
             self._show_progress(False)
         data_changed = dataset is not self.state.dataset
+        before = self.state.options.covariance_type
         self.state = ExplorerState(dataset, options, model)
         self._set_message("")
+        if _same_in_1d(dataset, before, options.covariance_type):
+            # Nothing in the picture changes: say why, next to the control.
+            self.model_message.value = (
+                '<div role="status" style="border:1px solid #0072B2;background:#eef6fb;'
+                'padding:6px 10px;border-radius:4px">In 1-D, full, diag and spherical are '
+                "one model (one variance per component), so the fit is the same; only tied "
+                "differs (one variance shared by all).</div>"
+            )
         if data_changed:
             self._build_figure()
         else:
@@ -558,8 +567,10 @@ class EMExplorer:
         title = (
             f"{st.dataset.name}: {n} point{'s' if n != 1 else ''}, K = {st.options.n_components}"
         )
-        if st.X.shape[1] > 1:  # in 1-D every covariance type is the same one variance
+        if st.X.shape[1] > 1:
             title += f", {st.options.covariance_type} covariance"
+        elif st.options.covariance_type == "tied":  # the others are one variance each in 1-D
+            title += ", one shared variance"
         return plotting.StepView(
             st.X,
             st.history,
@@ -632,6 +643,12 @@ class EMExplorer:
             f"<b>Half-step {s} of {self.n_steps - 1}</b> — {text} "
             f"Log-likelihood: <b>{ll:.4f}</b>{status}{note_html}"
         )
+
+
+def _same_in_1d(dataset, before, after):
+    """True when the covariance type changed between two that are one model in 1-D."""
+    one_each = {"full", "diag", "spherical"}
+    return dataset.X.shape[1] == 1 and before != after and {before, after} <= one_each
 
 
 def _merge_notes(notes):
