@@ -28,7 +28,7 @@ from app_page import (
     TABLE,
     TOY_E1_RESPONSIBILITIES,
 )
-from browser_helpers import check_downloads, skip_module_without_browser
+from browser_helpers import SHOWS_TEXT_JS, check_downloads, skip_module_without_browser
 
 skip_module_without_browser()  # unless CI=true: then the `browser` fixture fails every test
 
@@ -183,9 +183,9 @@ def test_bad_csv_shows_a_message_and_keeps_the_picture(app, tmp_path):
     src, table, label = app.src(), app.table_html(), app.label()
 
     app.upload(bad)
-    message = app.page.locator(MESSAGE)
-    message.wait_for(state="visible")
-    text = message.inner_text()
+    # The banner keeps its place when empty: wait for its words, not for it to be visible.
+    app.page.wait_for_function(SHOWS_TEXT_JS, arg=[MESSAGE, "Row 3"])
+    text = app.page.locator(MESSAGE).inner_text()
     assert "Row 3, column 'y'" in text and "'abc'" in text and "not a number" in text, text
     assert app.src() == src
     assert app.table_html() == table

@@ -195,7 +195,18 @@ class EMExplorer:
                     f"are {', '.join(FitOptions.__dataclass_fields__)}."
                 )
                 return False
-            return self._refit(self.state.dataset, replace(self.state.options, **changes))
+            before = self.state.options
+            after = replace(before, **changes)
+            ok = self._refit(self.state.dataset, after)
+            if ok and _same_in_1d(self.state.dataset, before, after):
+                # Nothing in the picture changes: say why, next to the control.
+                self.model_message.value = (
+                    '<div role="status" style="border:1px solid #0072B2;background:#eef6fb;'
+                    'padding:6px 10px;border-radius:4px">In 1-D, full, diag and spherical '
+                    "are one model (one variance per component), so the fit is the same; "
+                    "only tied differs (one variance shared by all).</div>"
+                )
+            return ok
 
     def start_over(self):
         """Back to the data set's own start: the options it opens with, half-step 0."""
@@ -286,17 +297,8 @@ class EMExplorer:
         finally:
             self._show_progress(False)
         data_changed = dataset is not self.state.dataset
-        before = self.state.options.covariance_type
         self.state = ExplorerState(dataset, options, model)
         self._set_message("")
-        if _same_in_1d(dataset, before, options.covariance_type):
-            # Nothing in the picture changes: say why, next to the control.
-            self.model_message.value = (
-                '<div role="status" style="border:1px solid #0072B2;background:#eef6fb;'
-                'padding:6px 10px;border-radius:4px">In 1-D, full, diag and spherical are '
-                "one model (one variance per component), so the fit is the same; only tied "
-                "differs (one variance shared by all).</div>"
-            )
         if data_changed:
             self._build_figure()
         else:
@@ -646,9 +648,16 @@ class EMExplorer:
 
 
 def _same_in_1d(dataset, before, after):
-    """True when the covariance type changed between two that are one model in 1-D."""
+    """True when only the covariance type changed (FitOptions ``before`` -> ``after``), between
+    two types that are one model in 1-D."""
     one_each = {"full", "diag", "spherical"}
-    return dataset.X.shape[1] == 1 and before != after and {before, after} <= one_each
+    types = {before.covariance_type, after.covariance_type}
+    return (
+        dataset.X.shape[1] == 1
+        and len(types) == 2
+        and types <= one_each
+        and replace(before, covariance_type=after.covariance_type) == after
+    )
 
 
 def _merge_notes(notes):
