@@ -671,3 +671,30 @@ def test_truth_has_a_legend_entry_and_the_readout_still_follows_the_steps(d):
     assert P.component_readout(run.history_.params(2), 0) == first
     visible = {t.get_text(): t.get_visible() for t in view.artists.legend.get_texts()}
     assert visible["previous step"] and visible["true components"]
+
+
+def test_walking_a_run_lays_the_figure_out_only_when_labels_grow(monkeypatch):
+    """The growing log-likelihood axis changes its limits at every M-step; a layout pass
+    (dearer than the redraw) runs only when a tick label got longer than any before."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    from gmm_viz import GaussianMixtureEM, datasets
+
+    toy = datasets.toy()
+    run = GaussianMixtureEM(2, **toy.start_for(2), tol=0, max_iter=20).fit(toy.X)
+    passes = []
+    original = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(
+        ConstrainedLayoutEngine,
+        "execute",
+        lambda self, fig: passes.append(1) or original(self, fig),
+    )
+    view = P.StepView(toy.X, run.history_)
+    view.render()
+    first = len(passes)
+    for s in range(run.history_.n_steps):
+        view.show(s).render()
+    assert first == 1
+    assert len(passes) - first <= 6, len(passes)  # 40 half-steps, 20 new y ranges
+    labels = [t.get_text() for t in view.ax_ll.get_yticklabels()]
+    assert all(labels)  # the labels were drawn

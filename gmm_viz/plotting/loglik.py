@@ -12,7 +12,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLoca
 
 from gmm_viz.conventions import format_number
 from gmm_viz.errors import ParameterError
-from gmm_viz.plotting.layout import _layout_changed
+from gmm_viz.plotting.layout import _layout_changed, _limits_changed
 from gmm_viz.plotting.style import _make_legend, _role, _size_spec, _style_axes
 
 
@@ -384,4 +384,4 @@ def _show_curve(artists, count):
     artists.y_shown = (lo, hi)
     pad = 0.08 * (hi - lo) if hi > lo else max(1.0, 1e-3 * abs(hi))
     artists.ax.set_ylim(lo - pad, hi + pad)
-    _layout_changed(artists.ax)
+    _limits_changed(artists.ax)

@@ -23,7 +23,7 @@ from gmm_viz.plotting._common import (
     _responsibilities,
     _weighted_densities,
 )
-from gmm_viz.plotting.layout import _layout_changed
+from gmm_viz.plotting.layout import _layout_changed, _limits_changed
 from gmm_viz.plotting.style import (
     _GHOST_ALPHA,
     _MIXTURE_LABEL,
@@ -402,7 +402,7 @@ def _update_1d(artists, params, responsibilities, previous, rescale):
         bottom = -_BAND / (1 - _BAND) * top if artists.band else 0.0
         artists.ax.set_ylim(bottom, top)
         artists.y_top = top
-        _layout_changed(artists.ax)
+        _limits_changed(artists.ax)
     artists.params, artists.previous, artists.responsibilities = params, previous, resp
 
 
