@@ -215,8 +215,9 @@ def test_load_and_step_timings_and_readme_screenshot(app, artifacts_dir, capsys)
         "slider_step_to_new_picture_median_s": round(statistics.median(step_s), 3),
         "slider_step_to_new_picture_s": [round(s, 3) for s in step_s],
         "what": (
-            "page load: goto -> figure <img> visible and decoded, slider enabled (includes "
-            "Voila starting a kernel and running the notebook); step: ArrowRight on the "
+            "page load: goto -> figure <img> visible and decoded, slider enabled (a kernel "
+            "from voila.json's preheated pool, or a fresh one when the pool is empty); "
+            "step: ArrowRight on the "
             "half-step slider -> the <img> shows a new, decoded picture. Toy example, "
             "headless Debian chromium, viewport 1400x1000."
         ),
