@@ -297,8 +297,10 @@ class Hub(ServerLog):
         if self.process.poll() is None:
             self.track()
         stop_server(self.process, timeout_s=HUB_STOP_TIMEOUT_S)
-        left = [p for p in self.seen.values() if p.is_running()]
-        described = [_describe(p) for p in left]
+        # A kernel may still be finishing its own shutdown when the hub has exited: what
+        # is still running a few seconds later was left behind.
+        _, left = psutil.wait_procs(list(self.seen.values()), timeout=5)
+        described = [d for d in (_describe(p) for p in left) if not d.endswith("(gone)")]
         for process in left:
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()

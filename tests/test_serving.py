@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from gmm_viz.serving import ClassroomKernelManager
@@ -12,10 +13,17 @@ from gmm_viz.serving import ClassroomKernelManager
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _run(coroutine):
+    """Run a coroutine in a thread of its own (an earlier test may leave an event loop
+    running in this one, where asyncio.run refuses)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_culling_a_kernel_that_already_left_is_not_an_error():
     manager = ClassroomKernelManager()
-    assert asyncio.run(manager.cull_kernel_if_idle("00000000-0000-0000-0000-000000000000")) is None
-    asyncio.run(manager.cull_kernels())  # nothing to cull, nothing logged
+    assert _run(manager.cull_kernel_if_idle("00000000-0000-0000-0000-000000000000")) is None
+    _run(manager.cull_kernels())  # nothing to cull, nothing logged
 
 
 def test_voila_json_frees_kernels_and_preheats():
