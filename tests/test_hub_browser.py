@@ -234,11 +234,11 @@ def _free_ports(count: int) -> list[int]:
 
 
 def _answers(url: str) -> bool:
+    """True once url answers 200. Any answer is not enough: the proxy answers 404 before the
+    hub has added its route, and a login page asked for then is the proxy's error page."""
     try:
-        with DIRECT.open(url, timeout=2):
-            return True
-    except urllib.error.HTTPError:
-        return True
+        with DIRECT.open(url, timeout=2) as response:
+            return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
 
