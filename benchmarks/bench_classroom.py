@@ -53,15 +53,12 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +66,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _student  # noqa: E402
 import bench_em  # noqa: E402  (the report helpers: publish, write_section, machine_info)
+
+# Chromium, free ports and the loopback opener exactly as the browser tests have them.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser_helpers import CHROMIUM_ARGS, DIRECT, chromium_path, free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -80,19 +81,6 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 SERVER_START_TIMEOUT = 60.0
 SERVER_STOP_TIMEOUT = 30.0
 KNEE_SECONDS = 1.0  # the knee: the smallest class whose step p95 passes this
-# As tests/conftest.py starts Debian's chromium.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-# Loopback only: no proxy, ever.
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def log(msg=""):
@@ -205,12 +193,6 @@ def own_descendants() -> list[tuple[int, int]]:
 
 
 # ------------------------------------------------------------------------------ server
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def venv_tool(name: str) -> list[str]:
@@ -446,11 +428,11 @@ async def run_class(server: VoilaServer, cfg: ClassConfig, settle_max: float) ->
         if cfg.browsers:
             from playwright.async_api import async_playwright
 
-            chromium = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+            chromium = chromium_path()
             playwright = async_playwright()
             pw = await playwright.__aenter__()
             browser = await pw.chromium.launch(
-                executable_path=chromium or shutil.which("chromium"),
+                executable_path=chromium,
                 headless=True,
                 args=CHROMIUM_ARGS,
             )
@@ -838,7 +820,7 @@ def machine() -> dict:
 
 
 def chromium_version() -> str:
-    exe = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
+    exe = chromium_path()
     if not exe:
         return "none"
     try:
@@ -955,7 +937,7 @@ def main(argv=None):
 
         if importlib.util.find_spec("playwright") is None:
             sys.exit("--browsers needs the playwright package (requirements-dev.txt)")
-        if not (os.path.exists("/usr/bin/chromium") or shutil.which("chromium")):
+        if chromium_path() is None:
             sys.exit("--browsers needs chromium (/usr/bin/chromium or on the PATH)")
     signal.signal(signal.SIGTERM, _raise_interrupt)
     behaviour = _student.Behaviour(

@@ -17,6 +17,7 @@ import sys
 import numpy as np
 
 from gmm_viz import datasets, export, plotting, worked
+from gmm_viz.conventions import run_title
 from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES
 from gmm_viz.errors import DataError, GMMVizError, ParameterError
 
@@ -511,11 +512,8 @@ def _animate(args, stdin, stdout):
         options.update(iterations=ANIMATE_MAX_ITER, tol=ANIMATE_TOL)
     solution = worked.solve(ds.X, k, **options)
     history = solution.history
-    title = f"{ds.name}: {ds.X.shape[0]} points, K = {k}"
-    if ds.X.shape[1] > 1:
-        title += f", {options['covariance_type']} covariance"
-    elif options["covariance_type"] == "tied":  # the others are one variance each in 1-D
-        title += ", one shared variance"
+    n, d = ds.X.shape
+    title = run_title(ds.name, n, k, options["covariance_type"], d)
     # A recorded run shows its whole log-likelihood curve (see export.animate).
     view = plotting.StepView(
         ds.X,

@@ -9,7 +9,14 @@ from matplotlib.colors import to_hex, to_rgba_array
 
 from gmm_viz.errors import ParameterError
 
-__all__ = ["DECIMALS", "NEUTRAL_GREY", "PALETTE", "component_colors", "format_number"]
+__all__ = [
+    "DECIMALS",
+    "NEUTRAL_GREY",
+    "PALETTE",
+    "component_colors",
+    "format_number",
+    "run_title",
+]
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common form of
 # colour blindness. Component k gets PALETTE[k % 8].
@@ -63,3 +70,15 @@ def tint(color, amount=0.3):
     """``color`` mixed with white: ``amount`` of the colour, the rest white (a hex string)."""
     rgb = to_rgba_array(color)[0, :3]
     return to_hex(1.0 - amount * (1.0 - rgb))
+
+
+def run_title(name, n_points, n_components, covariance_type, n_features):
+    """The title of a run's picture, the same in the explorer and the CLI's animations:
+    "toy: 5 points, K = 2". In 2-D it names the covariance type; in 1-D full, diag and
+    spherical are one model (a variance per component) and only tied is said."""
+    title = f"{name}: {n_points} point{'s' if n_points != 1 else ''}, K = {n_components}"
+    if n_features > 1:
+        title += f", {covariance_type} covariance"
+    elif covariance_type == "tied":
+        title += ", one shared variance"
+    return title

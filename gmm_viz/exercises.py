@@ -209,11 +209,6 @@ def check_m_step_mean(answer, X, responsibilities, component, *, tolerance=TOLER
     )
 
 
-def _n_columns(responsibilities):
-    """The number of components (columns) of a responsibility table."""
-    return np.shape(responsibilities)[1]
-
-
 def check_m_step_weight(answer, X, responsibilities, component, *, tolerance=TOLERANCE):
     """Check the M-step's new weight alpha_k = N_k / N, with N_k = sum_n beta_nk."""
     checked = _component_column(answer, X, responsibilities, component)
@@ -229,7 +224,7 @@ def check_m_step_weight(answer, X, responsibilities, component, *, tolerance=TOL
     slips = [
         (nk, "That is N_k, the component's soft count; the weight is its share, N_k / N."),
         (
-            1.0 - correct if _n_columns(responsibilities) == 2 else None,
+            1.0 - correct if np.shape(responsibilities)[1] == 2 else None,
             "That is the other component's weight: the weights add up to 1.",
         ),
         (

@@ -24,6 +24,17 @@ import pytest
 
 TIMEOUT_MS = 30_000
 VIEWPORT = {"width": 1400, "height": 1000}
+# How every browser test (and benchmarks/bench_classroom.py) launches Debian's chromium.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
 SERVER_STOP_TIMEOUT_S = 20.0
 
 # Loopback servers only: no proxy.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import (
+    CHROMIUM_ARGS,
     DIRECT,
     ServerLog,
     chromium_path,
@@ -25,16 +26,6 @@ from browser_helpers import (
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 APP_NOTEBOOK = "notebooks/app.ipynb"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 SERVER_START_TIMEOUT = 60.0
 
 

@@ -22,6 +22,7 @@ import time
 import pytest
 from app_page import FIGURE, NEXT, SLIDER_READY, _is_expected_console_error
 from browser_helpers import (
+    CHROMIUM_ARGS,
     DIRECT,
     NEW_PICTURE_JS,
     TIMEOUT_MS,
@@ -123,7 +124,7 @@ def test_a_vanished_browser_is_culled_and_an_open_page_is_not(browser, voila_ser
         lost = browser.browser_type.launch(
             executable_path=chromium_path(),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            args=CHROMIUM_ARGS,
         )
         try:
             page = lost.new_page()

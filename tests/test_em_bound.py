@@ -41,14 +41,7 @@ def test_worked_example_first_iteration():
     s = TOY.start
     q = e_step(TOY.X, s)[0]
     assert lower_bound(TOY.X, q, s) == pytest.approx(-7.075762984, abs=1e-8)
-    run = GaussianMixtureEM(
-        2,
-        weights_init=s["weights"],
-        means_init=s["means"],
-        covariances_init=s["covariances"],
-        tol=0,
-        max_iter=1,
-    ).fit(TOY.X)
+    run = GaussianMixtureEM(2, **TOY.start_for(2), tol=0, max_iter=1).fit(TOY.X)
     new = run.history_.params(2)
     # The M-step maximises the bound for q: any other parameters on a path through it give less.
     best = lower_bound(TOY.X, q, new)

@@ -620,15 +620,7 @@ def test_lower_bound_touches_at_e_steps_and_its_gap_shows_at_m_steps():
     from gmm_viz import GaussianMixtureEM, datasets
 
     toy = datasets.toy()
-    s = toy.start
-    run = GaussianMixtureEM(
-        2,
-        weights_init=s["weights"],
-        means_init=s["means"],
-        covariances_init=s["covariances"],
-        tol=0,
-        max_iter=3,
-    ).fit(toy.X)
+    run = GaussianMixtureEM(2, **toy.start_for(2), tol=0, max_iter=3).fit(toy.X)
     h = run.history_
     ll, lb = h.log_likelihoods(), h.lower_bounds()
     fig, ax = _ax()

@@ -110,14 +110,13 @@ def hardening_strip(X, means, variances=(1.0, 0.3, 0.1, 0.01), *, size="screen",
     variances = list(variances)
     if not variances:
         raise ParameterError("Give at least one variance to draw.")
-    w, h = _size_spec(size)["figsize"]
-    fig = _blank_figure((min(4.2 * len(variances), 18), 0.45 * h))
+    height = _size_spec(size)["figsize"][1]
+    fig = _blank_figure((min(4.2 * len(variances), 18), 0.45 * height))
     axes = fig.subplots(1, len(variances), squeeze=False)[0]
     for j, (ax, v) in enumerate(zip(axes, variances, strict=True)):
-        art = draw_hardening(ax, X, means, v, size=size, xlabel=xlabel)
+        draw_hardening(ax, X, means, v, size=size, xlabel=xlabel)
         if j < len(variances) - 1:
-            ax.get_legend().remove()
+            ax.get_legend().remove()  # one legend, on the last panel
         if j:
             ax.set_ylabel("")
-        del art
     return fig

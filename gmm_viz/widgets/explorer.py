@@ -13,6 +13,7 @@ from dataclasses import replace
 from html import escape as _html_escape
 
 from gmm_viz import datasets, plotting, worked
+from gmm_viz.conventions import run_title
 from gmm_viz.errors import GMMVizError
 from gmm_viz.widgets.controls import MAX_K, build_controls, lay_out
 from gmm_viz.widgets.downloads import DownloadBar
@@ -565,14 +566,10 @@ class EMExplorer:
 
     def _new_view(self, figure):
         st = self.state
-        n = st.X.shape[0]
-        title = (
-            f"{st.dataset.name}: {n} point{'s' if n != 1 else ''}, K = {st.options.n_components}"
+        n, d = st.X.shape
+        title = run_title(
+            st.dataset.name, n, st.options.n_components, st.options.covariance_type, d
         )
-        if st.X.shape[1] > 1:
-            title += f", {st.options.covariance_type} covariance"
-        elif st.options.covariance_type == "tied":  # the others are one variance each in 1-D
-            title += ", one shared variance"
         return plotting.StepView(
             st.X,
             st.history,
