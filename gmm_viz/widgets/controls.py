@@ -150,7 +150,7 @@ def build_controls(opts, n_steps, n_points, size="screen"):
     c.size_toggle.add_class("gmm-size")
     c.whole_run_box = w.Checkbox(
         value=False,
-        description="whole log-likelihood curve",
+        description="whole curve",
         tooltip="Show the log-likelihood of every half-step, not only up to this one",
         indent=False,
         layout=w.Layout(width="auto"),
@@ -158,7 +158,7 @@ def build_controls(opts, n_steps, n_points, size="screen"):
     c.whole_run_box.add_class("gmm-whole-run")
     c.bound_box = w.Checkbox(
         value=False,
-        description="lower bound (why EM climbs)",
+        description="lower bound",
         tooltip="Draw EM's lower bound L(q, θ) beside the log-likelihood; its gap at an "
         "M-step is KL(q ‖ posterior), which the next E-step closes",
         indent=False,

@@ -181,7 +181,7 @@ gaps.set_ylabel("gap = KL after the M-step")
 fig.tight_layout()
 
 # %% [markdown]
-# The same view is in the explorer: tick **lower bound (why EM climbs)** under the picture.
+# The same view is in the explorer: tick **lower bound** beside the step buttons.
 # Step with the arrow keys and watch the title: an M-step opens a gap (KL > 0), the next
 # E-step closes it (KL = 0). The explorer starts at the start; the strip below shows the first
 # half-steps on a page.
