@@ -21,11 +21,14 @@ Rooms
 * :mod:`~gmm_viz.worked.panels` -- "show your work" HTML: :func:`e_step_html`,
   :func:`m_step_html`, :func:`step_html`;
 * :mod:`~gmm_viz.worked.responsibility_table` -- :func:`responsibility_table_html`, the
-  E-step read as numbers.
+  E-step read as numbers;
+* :mod:`~gmm_viz.worked.narration` -- :func:`narrate`, a half-step in words (the picture's
+  text alternative).
 """
 
 from gmm_viz.worked.as_json import to_dict, to_json
 from gmm_viz.worked.handout import e_step_text, m_step_text, to_markdown, to_text
+from gmm_viz.worked.narration import narrate
 from gmm_viz.worked.panels import e_step_html, m_step_html, step_html
 from gmm_viz.worked.responsibility_table import responsibility_table_html
 from gmm_viz.worked.solution import (
@@ -46,6 +49,7 @@ __all__ = [
     "e_step_html",
     "e_step_text",
     "m_step_html",
+    "narrate",
     "m_step_text",
     "responsibility_table_html",
     "solve",
