@@ -1,23 +1,99 @@
 """Serving the app to a class: what Voila needs beyond ``voila.json``.
 
-:class:`ClassroomKernelManager` is jupyter_server's kernel manager with one repair. Its
-culler lists the kernels, then checks them one by one, awaiting each; a kernel whose page
-was closed in the meantime (the page's shutdown beacon) is gone from the list, and the check
-raised ``KeyError`` into the server log on every such race. ``voila.json`` names this class
-(``VoilaConfiguration.multi_kernel_manager_class``); Voila adds its preheated pool on top.
+:class:`ClassroomKernelManager` is jupyter_server's kernel manager with two repairs to its idle
+culler, which ``voila.json`` turns on to free the kernels of browsers that vanished:
+
+* **A kernel whose page has not connected yet is not abandoned.** Voila hands a preheated
+  kernel to a page with its HTML; the page then loads about 5.5 MB of JavaScript before it
+  opens the kernel's websocket, seconds on a slow laptop or a busy server. The stock culler
+  counts a kernel's idle time from its last message, so a kernel that waited in the pool
+  longer than the cull timeout was culled in that gap and the page stayed on "Loading
+  widget..." for good. Here a kernel waiting in Voila's pool is never culled, and a kernel
+  that has never had a connection gets :attr:`~ClassroomKernelManager.page_connect_grace`
+  seconds, counted from when it was first seen out of the pool (or from its last activity,
+  whichever is later), before the usual rule applies. A kernel that has had a page connected
+  is culled as before, once nothing is connected and it sat idle for ``cull_idle_timeout``.
+* The culler lists the kernels, then checks them one by one, awaiting each; a kernel whose
+  page was closed in the meantime (the page's shutdown beacon) is gone from the list, and the
+  check raised ``KeyError`` into the server log on every such race.
+
+``voila.json`` names this class (``VoilaConfiguration.multi_kernel_manager_class``); Voila adds
+its preheated pool on top (a subclass made at start-up, whose ``_pools`` this class reads).
+Under JupyterHub each student's server uses it as ``ServerApp.kernel_manager_class``
+(``deploy/jupyter_server_settings.py``); there is no pool there, and the grace covers the
+time from the app's execution to the page's connection.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Float
 
 __all__ = ["ClassroomKernelManager"]
 
 
 class ClassroomKernelManager(AsyncMappingKernelManager):
-    """A kernel manager whose culler skips kernels shut down while it was running."""
+    """A kernel manager whose culler never takes a pooled kernel, gives a handed-out kernel
+    time for its page to connect, and skips kernels shut down while it was running."""
+
+    page_connect_grace = Float(
+        180.0,
+        config=True,
+        help=(
+            "Seconds a kernel that never had a connection (its page still loading) is kept "
+            "after it left the preheated pool or was last active, before the idle culler may "
+            "take it: longer than the slowest page takes to load its scripts and connect."
+        ),
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._ever_connected: set[str] = set()
+        # kernel id -> when the culler first saw it out of the pool with no page connected.
+        self._unconnected_since: dict = {}
+
+    def notify_connect(self, kernel_id):
+        self._ever_connected.add(kernel_id)
+        self._unconnected_since.pop(kernel_id, None)
+        super().notify_connect(kernel_id)
+
+    def _pooled_kernel_ids(self) -> set[str]:
+        """The kernels waiting, ready, in Voila's preheated pool (none outside Voila)."""
+        pooled = set()
+        for pool in getattr(self, "_pools", {}).values():
+            for item in pool:
+                if item.done() and not item.cancelled() and item.exception() is None:
+                    pooled.add(item.result().get("kernel_id"))
+        return pooled
+
+    def _forget_gone(self, pooled):
+        for kernel_id in list(self._unconnected_since):
+            if kernel_id not in self._kernels or kernel_id in pooled:
+                del self._unconnected_since[kernel_id]
+        self._ever_connected &= set(self._kernels)
+
+    def _waiting_for_its_page(self, kernel_id) -> bool:
+        """True while a kernel that never had a connection is inside its grace period."""
+        if kernel_id in self._ever_connected:
+            return False
+        now = utcnow()
+        since = self._unconnected_since.setdefault(kernel_id, now)
+        last_activity = getattr(self._kernels[kernel_id], "last_activity", None) or since
+        waited = now - max(since, last_activity)
+        return waited < timedelta(seconds=self.page_connect_grace)
 
     async def cull_kernel_if_idle(self, kernel_id):
         if kernel_id not in self._kernels:
             return None  # its page closed and took it along: nothing left to cull
+        pooled = self._pooled_kernel_ids()
+        self._forget_gone(pooled)
+        if kernel_id in pooled:
+            return None  # ready for the next page to arrive
+        kernel = self._kernels[kernel_id]
+        dead = getattr(kernel, "execution_state", None) == "dead"
+        if not dead and self._waiting_for_its_page(kernel_id):
+            return None
         return await super().cull_kernel_if_idle(kernel_id)

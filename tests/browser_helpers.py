@@ -13,7 +13,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,6 +109,31 @@ def start_server(
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+
+
+def voila_app_command(port: int, *extra: str) -> list[str]:
+    """The README's launch command for the app (with this Python), on a loopback port."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        "notebooks/app.ipynb",
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        *extra,
+    ]
+
+
+def answers(url: str) -> bool:
+    """True once a server gives any HTTP answer at url (a static file starts no kernel)."""
+    try:
+        with DIRECT.open(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (urllib.error.URLError, OSError):
+        return False
 
 
 def wait_until_serving(

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import urllib.error
 from pathlib import Path
 
 import pytest
 from browser_helpers import (
     CHROMIUM_ARGS,
-    DIRECT,
     ServerLog,
+    answers,
     chromium_path,
     free_port,
     start_server,
     stop_server,
+    voila_app_command,
     wait_until_serving,
 )
 
@@ -27,17 +27,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 APP_NOTEBOOK = "notebooks/app.ipynb"
 SERVER_START_TIMEOUT = 60.0
-
-
-def _answers(url: str) -> bool:
-    """True once the server gives any HTTP answer (a static file: no kernel is started)."""
-    try:
-        with DIRECT.open(url, timeout=2):
-            return True
-    except urllib.error.HTTPError:
-        return True
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -66,21 +55,12 @@ def voila_server(artifacts_dir):
         check=True,
         capture_output=True,
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "voila",
-        APP_NOTEBOOK,
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-    ]
-    process = start_server(cmd, REPO_ROOT, log_path)
+    process = start_server(voila_app_command(port), REPO_ROOT, log_path)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_serving(
             "Voila",
-            lambda: _answers(url + "voila/static/voila.js"),
+            lambda: answers(url + "voila/static/voila.js"),
             process,
             log_path,
             SERVER_START_TIMEOUT,

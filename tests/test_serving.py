@@ -1,39 +1,149 @@
-"""The app's server settings: the kernel manager's culler survives kernels that left while it
-ran, and voila.json keeps a departed student's kernel short-lived."""
+"""The classroom kernel manager's culler (gmm_viz.serving), decided on made-up kernels: which
+kernel it takes and which it leaves, with the clock moved by hand.
+
+The browser tests (test_app_class_day.py, test_app_kernels.py) check the same in a real Voila
+server with real pages; these pin the rule itself, including the JupyterHub case (no pool).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from datetime import timedelta
+from types import SimpleNamespace
 
+import pytest
+
+from gmm_viz import serving
 from gmm_viz.serving import ClassroomKernelManager
 
-ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT_S = 30
+GRACE_S = 180
 
 
-def _run(coroutine):
-    """Run a coroutine in a thread of its own (an earlier test may leave an event loop
-    running in this one, where asyncio.run refuses)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+class _Clock:
+    def __init__(self):
+        from jupyter_server._tz import utcnow
+
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += timedelta(seconds=seconds)
 
 
-def test_culling_a_kernel_that_already_left_is_not_an_error():
-    manager = ClassroomKernelManager()
-    assert _run(manager.cull_kernel_if_idle("00000000-0000-0000-0000-000000000000")) is None
-    _run(manager.cull_kernels())  # nothing to cull, nothing logged
+class _Manager(ClassroomKernelManager):
+    """The manager with kernels that are plain records and a shutdown that only notes."""
+
+    def __init__(self, clock, pools=None):
+        super().__init__(cull_idle_timeout=TIMEOUT_S, page_connect_grace=GRACE_S)
+        self.clock = clock
+        self.culled = []
+        if pools is not None:
+            self._pools = pools
+
+    def add(self, kernel_id):
+        self._kernels[kernel_id] = SimpleNamespace(
+            last_activity=self.clock(),
+            execution_state="idle",
+            kernel_name="python3",
+            kernel_spec=SimpleNamespace(metadata={}),
+        )
+        self._kernel_connections[kernel_id] = 0
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        self.culled.append(kernel_id)
+        self._kernels.pop(kernel_id, None)
+
+    def check(self):
+        for kernel_id in list(self._kernels):
+            asyncio.run(self.cull_kernel_if_idle(kernel_id))
 
 
-def test_voila_json_frees_kernels_and_preheats():
-    config = json.loads((ROOT / "voila.json").read_text())
-    voila = config["VoilaConfiguration"]
-    assert voila["multi_kernel_manager_class"] == "gmm_viz.serving.ClassroomKernelManager"
-    assert voila["preheat_kernel"] is True and voila["default_pool_size"] >= 1
-    # preheat_kernel cannot be combined with these (Voila refuses to start).
-    assert not voila.get("progressive_rendering") and "prelaunch_hook" not in voila
-    cull = config["MappingKernelManager"]
-    # A kernel nobody is connected to goes within 60 s; a connected one is never culled.
-    assert cull["cull_idle_timeout"] + cull["cull_interval"] <= 50
-    assert cull["cull_connected"] is False
+class _Done:
+    """A finished pool entry, as Voila keeps them (a task whose result names its kernel)."""
+
+    def __init__(self, kernel_id):
+        self.kernel_id = kernel_id
+
+    def done(self):
+        return True
+
+    def cancelled(self):
+        return False
+
+    def exception(self):
+        return None
+
+    def result(self):
+        return {"kernel_id": self.kernel_id}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(serving, "utcnow", clock)
+    import jupyter_server.services.kernels.kernelmanager as km
+
+    monkeypatch.setattr(km, "utcnow", clock)
+    return clock
+
+
+def test_a_kernel_waiting_in_the_pool_is_never_culled(clock):
+    pool = [_Done("pooled")]
+    m = _Manager(clock, pools={"app.ipynb": pool})
+    m.add("pooled")
+    clock.advance(3600)
+    m.check()
+    assert m.culled == []
+
+
+def test_a_handed_out_kernel_waits_for_its_page_then_the_usual_rule(clock):
+    """The failure of class day: a kernel ready for minutes, handed to a page that takes a
+    while to connect, must not be culled in between."""
+    pool = [_Done("k")]
+    m = _Manager(clock, pools={"app.ipynb": pool})
+    m.add("k")
+    clock.advance(111)  # the server sat idle; the kernel is 'idle' for 111 s
+    m.check()
+    pool.clear()  # a page arrives and takes it; its scripts are still loading
+    for _ in range(GRACE_S // 10 - 1):
+        clock.advance(10)
+        m.check()
+    assert m.culled == [], "culled while its page was still loading"
+    clock.advance(20)  # a page that never connected (a curl, a closed tab): taken after grace
+    m.check()
+    assert m.culled == ["k"]
+
+
+def test_a_connected_then_vanished_page_is_culled_after_the_idle_timeout(clock):
+    m = _Manager(clock, pools={})
+    m.add("k")
+    m.notify_connect("k")
+    clock.advance(60)
+    m.check()
+    assert m.culled == [], "a connected page is never culled"
+    m.notify_disconnect("k")  # the browser vanished
+    m.check()
+    assert m.culled == ["k"], "idle 60 s > 30 s with nothing connected"
+
+
+def test_under_the_hub_with_no_pool_the_grace_counts_from_the_last_activity(clock):
+    m = _Manager(clock)  # a Jupyter server: no Voila pool at all
+    m.add("k")  # the app's notebook just ran in it
+    clock.advance(TIMEOUT_S + 15)
+    m.check()
+    assert m.culled == []
+    clock.advance(GRACE_S)
+    m.check()
+    assert m.culled == ["k"]
+
+
+def test_a_dead_kernel_is_culled_at_once_and_a_gone_one_is_skipped(clock):
+    m = _Manager(clock, pools={})
+    m.add("dead")
+    m._kernels["dead"].execution_state = "dead"
+    m.check()
+    assert m.culled == ["dead"]
+    assert asyncio.run(m.cull_kernel_if_idle("never-was")) is None
