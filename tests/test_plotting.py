@@ -690,3 +690,45 @@ def test_walking_a_run_lays_the_figure_out_only_when_labels_grow(monkeypatch):
     assert len(passes) - first <= 6, len(passes)  # 40 half-steps, 20 new y ranges
     labels = [t.get_text() for t in view.ax_ll.get_yticklabels()]
     assert all(labels)  # the labels were drawn
+
+
+def test_png_is_the_canvas_exactly_and_rgb_when_opaque():
+    import PIL.Image
+
+    from gmm_viz.plotting.png import encode_png
+
+    rng = np.random.default_rng(0)
+    opaque = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    opaque[:, :, 3] = 255
+    image = PIL.Image.open(io.BytesIO(encode_png(opaque)))
+    assert image.mode == "RGB"
+    np.testing.assert_array_equal(np.asarray(image), opaque[:, :, :3])
+    clear = opaque.copy()
+    clear[0, 0, 3] = 10
+    image = PIL.Image.open(io.BytesIO(encode_png(clear, compress_level=6)))
+    assert image.mode == "RGBA"
+    np.testing.assert_array_equal(np.asarray(image), clear)
+
+
+def test_glyph_cache_draws_the_same_pixels_as_matplotlib():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from gmm_viz.plotting.glyphs import cache_glyphs
+
+    def picture(cached):
+        fig = Figure(figsize=(4, 2), dpi=100)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.set_title("M1 · log-likelihood = -4.7174  (+2.3583)")
+        ax.text(0.1, 0.5, "σ² 0.3510, μ 1.3066", rotation=0)
+        ax.set_ylabel("β_k(x)")  # rotated: drawn the usual way
+        renderer = RendererAgg(400, 200, 100)
+        fig.canvas.renderer, fig.canvas._lastKey = renderer, (400, 200, 100)
+        if cached:
+            cache_glyphs(renderer)
+        for _ in range(2):  # the second draw uses the kept glyphs
+            fig.canvas.draw()
+        assert hasattr(renderer, "_gmm_viz_glyphs") == cached
+        return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+    np.testing.assert_array_equal(picture(True), picture(False))

@@ -1,5 +1,6 @@
-"""The figure (a mixture axes above a log-likelihood axes) and blitting: redraw only what a
-half-step changes.
+"""The figure: a mixture axes above a log-likelihood axes (in 1-D with the responsibility
+panel between them). Blitting, which redraws only what a half-step changes, is in
+:mod:`gmm_viz.plotting.blit` (:class:`BlitRenderer` is also importable from here).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from gmm_viz.errors import ParameterError
+from gmm_viz.plotting.blit import BlitRenderer  # noqa: F401  (its old home)
 from gmm_viz.plotting.layout import _CachedConstrainedLayout
 from gmm_viz.plotting.style import _size_spec, _style_axes
 
@@ -97,65 +99,3 @@ def step_axes(n_features, size="screen", figure=None):
         if ax is not None:
             _style_axes(ax, spec)
     return StepAxes(fig, ax_mixture, ax_resp, ax_loglik)
-
-
-class BlitRenderer:
-    """Redraw a figure fast by drawing only what a half-step changes (blitting).
-
-    The first render draws the static parts (axes, ticks, grid, labels) once and keeps
-    that picture; later renders paste it back and draw only the data artists (curves,
-    points, ellipses, arrows, contours), the legends and the titles on top. The kept
-    picture is redrawn when an axis limit, the figure size or the layout changed. This
-    follows matplotlib's blitting recipe for animations, on the Agg canvas.
-
-    Parameters
-    ----------
-    fig : Figure
-        A figure with an Agg canvas (see :func:`figure_for`).
-    """
-
-    def __init__(self, fig):
-        self.fig = fig
-        self._background = None
-        self._key = None
-
-    @staticmethod
-    def _dynamic(ax):
-        legend = ax.get_legend()
-        titles = (ax.title, ax._left_title, ax._right_title)
-        artists = [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images, *ax.artists]
-        artists.sort(key=lambda a: a.get_zorder())
-        return artists + ([legend] if legend is not None else []) + list(titles)
-
-    def _state(self):
-        limits = tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
-        return (tuple(self.fig.get_size_inches()), self.fig.dpi, limits)
-
-    def invalidate(self):
-        """Redraw the static parts at the next render (after restyling, say)."""
-        self._background = None
-
-    def render(self):
-        """Bring the canvas up to date; returns the canvas (read ``buffer_rgba()``)."""
-        canvas = self.fig.canvas
-        engine = self.fig.get_layout_engine()
-        stale = isinstance(engine, _CachedConstrainedLayout) and engine.is_stale
-        if self._background is None or stale or self._state() != self._key:
-            dynamic = [a for ax in self.fig.axes for a in self._dynamic(ax)]
-            for artist in dynamic:
-                artist.set_animated(True)
-            try:
-                canvas.draw()  # the static parts only
-            finally:
-                # Animated artists are skipped by every full draw (savefig too): undo it.
-                for artist in dynamic:
-                    artist.set_animated(False)
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._key = self._state()
-        else:
-            canvas.restore_region(self._background)
-        renderer = canvas.get_renderer()
-        for ax in self.fig.axes:
-            for artist in self._dynamic(ax):
-                artist.draw(renderer)
-        return canvas

@@ -7,11 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.collections import LineCollection
-from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLocator
+from matplotlib.lines import TICKDOWN
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from gmm_viz.conventions import format_number
 from gmm_viz.errors import ParameterError
+from gmm_viz.plotting.blit import keep_still
 from gmm_viz.plotting.layout import _layout_changed, _limits_changed
 from gmm_viz.plotting.style import _make_legend, _role, _size_spec, _style_axes
 
@@ -115,6 +118,8 @@ class LogLikelihoodArtists:
     bound: object = None
     gaps: object = None
     spec: dict | None = None
+    # A short mark under every half-step without a label (see _half_step_marks).
+    marks: object = None
 
 
 def draw_log_likelihood(
@@ -209,6 +214,7 @@ def draw_log_likelihood(
     )
     gaps.set_visible(False)
     ax.add_collection(gaps)
+    marks = _half_step_marks(ax)
     for artist, role in (
         (bound, "ll_curve"),
         (curve, "ll_curve"),
@@ -232,6 +238,7 @@ def draw_log_likelihood(
         numpoints=1,
         handlelength=1.5,
     )
+    keep_still(legend)  # its entries never change with the step
     artists = LogLikelihoodArtists(
         ax=ax,
         log_likelihoods=np.zeros(0),
@@ -250,10 +257,35 @@ def draw_log_likelihood(
         bound=bound,
         gaps=gaps,
         spec=spec,
+        marks=marks,
     )
     ax.ticklabel_format(axis="y", useOffset=False, style="plain")
     set_log_likelihoods(artists, log_likelihoods, phases=phases, step=step)
     return artists
+
+
+def _half_step_marks(ax):
+    """A line of tick-shaped markers under the x axis: a mark for every half-step without a
+    label, drawn as matplotlib draws minor ticks (same marker, size, width and colour).
+
+    One line instead of a minor tick per half-step: an M-step changes the y range and this
+    axes is drawn again, and a few hundred Tick objects (two lines and two labels each, laid
+    out at every draw) cost more than the rest of the axes together.
+    """
+    (marks,) = ax.plot(
+        [],
+        [],
+        ls="none",
+        marker=TICKDOWN,
+        markersize=rcParams["xtick.minor.size"],
+        markeredgewidth=rcParams["xtick.minor.width"],
+        color=rcParams["xtick.color"],
+        transform=ax.get_xaxis_transform(which="tick1"),
+        clip_on=False,
+        zorder=0.5,
+    )
+    marks.set_in_layout(False)  # as minor ticks: the tick labels make the room
+    return keep_still(marks)
 
 
 def set_log_likelihoods(artists, log_likelihoods, *, phases=None, step=None):
@@ -271,11 +303,11 @@ def set_log_likelihoods(artists, log_likelihoods, *, phases=None, step=None):
     ticks = _tick_positions(phases)
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.set_xticklabels([artists.labels[t] for t in ticks])
-    if ll.size <= 400 and len(ticks) < ll.size:
-        ax.xaxis.set_minor_locator(FixedLocator(list(range(ll.size))))
-        ax.xaxis.set_minor_formatter(NullFormatter())
-    else:
-        ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_locator(NullLocator())
+    unlabelled = sorted(set(range(ll.size)) - set(ticks))
+    if artists.marks is not None:
+        shown = unlabelled if ll.size <= 400 else []
+        artists.marks.set_data(shown, np.zeros(len(shown)))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     _layout_changed(ax)
     if step is None:
@@ -340,8 +372,8 @@ def set_lower_bounds(artists, lower_bounds):
     roles = ["ll_e", "ll_m"] + (["ll_curve", "ll_curve"] * shown)
     if artists.legend is not None:
         artists.legend.remove()
-    artists.legend = _make_legend(
-        artists.ax, handles, roles, artists.spec, numpoints=1, handlelength=1.5
+    artists.legend = keep_still(
+        _make_legend(artists.ax, handles, roles, artists.spec, numpoints=1, handlelength=1.5)
     )
     artists.y_shown = None
     _layout_changed(artists.ax)

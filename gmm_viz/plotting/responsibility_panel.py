@@ -15,6 +15,7 @@ import numpy as np
 from gmm_viz.conventions import colors_for
 from gmm_viz.em import e_step
 from gmm_viz.plotting._common import _data, _params, _responsibilities
+from gmm_viz.plotting.blit import keep_still
 from gmm_viz.plotting.style import _size_spec, _style_axes
 
 __all__ = ["ResponsibilityArtists1D", "draw_responsibilities_1d", "update_responsibilities_1d"]
@@ -101,6 +102,7 @@ def draw_responsibilities_1d(ax, X, grid, k, *, colors=None, size="screen", xlab
         fontsize=spec["tick"],
         color="0.35",
     )
+    keep_still(note, *numbers)  # drawn once, not at every half-step
     _style_axes(ax, spec)
     ax.set_xlim(grid[0], grid[-1])
     ax.set_ylim(-0.06, 1.06)

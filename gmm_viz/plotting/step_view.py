@@ -10,16 +10,14 @@ side, for a notebook or a handout.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from gmm_viz.em import GMMParams
 from gmm_viz.errors import ParameterError
-from gmm_viz.plotting.figure import BlitRenderer, step_axes
+from gmm_viz.plotting.blit import BlitRenderer, keep_still
+from gmm_viz.plotting.figure import step_axes
 from gmm_viz.plotting.layout import refresh_layout
 from gmm_viz.plotting.loglik import (
     draw_log_likelihood,
@@ -34,6 +32,7 @@ from gmm_viz.plotting.one_d import (
     update_mixture_1d,
 )
 from gmm_viz.plotting.overlays import draw_truth
+from gmm_viz.plotting.png import encode_png
 from gmm_viz.plotting.responsibility_panel import (
     draw_responsibilities_1d,
     select_point_1d,
@@ -148,7 +147,7 @@ class StepView:
         if truth is not None:
             draw_truth(self.ax, X, _as_truth(truth), size=size, legend_of=self.artists)
         if title:
-            self.ax.set_title(title, fontsize=_size_spec(size)["title"])
+            keep_still(self.ax.set_title(title, fontsize=_size_spec(size)["title"]))
         self.ll_artists = draw_log_likelihood(
             self.ax_ll, history.log_likelihoods(), self.step, size=size, whole_run=whole_run
         )
@@ -232,7 +231,7 @@ class StepView:
 
     def set_title(self, text):
         """Change the mixture axes' title (the layout follows at the next render)."""
-        self.ax.set_title(text)
+        keep_still(self.ax.set_title(text))
         refresh_layout(self.figure)
         self._blitter.invalidate()
 
@@ -245,10 +244,9 @@ class StepView:
         return np.array(self.render().buffer_rgba())
 
     def png(self, compress_level=1):
-        """The picture as PNG bytes (a light compression: about twice as fast to make)."""
-        buf = io.BytesIO()
-        PIL.Image.fromarray(self.rgba()).save(buf, format="png", compress_level=compress_level)
-        return buf.getvalue()
+        """The picture as PNG bytes (a light compression: fast to make, see
+        :func:`~gmm_viz.plotting.png.encode_png`)."""
+        return encode_png(np.asarray(self.render().buffer_rgba()), compress_level)
 
     def save(self, path, *, format=None, dpi=None):
         """Save the current half-step as an image (PNG, SVG or PDF, from the extension or

@@ -23,6 +23,7 @@ from gmm_viz.plotting._common import (
     _responsibilities,
     _weighted_densities,
 )
+from gmm_viz.plotting.blit import keep_still
 from gmm_viz.plotting.layout import _layout_changed
 from gmm_viz.plotting.style import (
     _GHOST_ALPHA,
@@ -234,6 +235,7 @@ def draw_mixture_2d(
                         zorder=2.6,
                     )
                 )
+            keep_still(*numbers)  # the points do not move: drawn once
     selected = ax.scatter(
         [np.nan],
         [np.nan],
