@@ -10,7 +10,7 @@ test_app_browser.py. Screenshots of each state go to test-artifacts/classroom-*.
 from __future__ import annotations
 
 import pytest
-from app_page import FIGURE, LABEL, NEXT, TABLE, App
+from app_page import FIGURE, LABEL, NEXT, READOUT, TABLE, App
 from browser_helpers import skip_module_without_browser
 
 from gmm_viz.plotting import SIZES
@@ -153,6 +153,109 @@ def test_presenter_keys_step_anywhere_but_in_a_text_box(app, artifacts_dir):
     app.page.wait_for_timeout(500)
     assert app.readout() == "2"
     _shot(app, artifacts_dir, "keys")
+    app.assert_no_errors()
+
+
+# Everything scrolled on the page (Voila's page scrolls inside its own shell).
+_SCROLLED_JS = (
+    "() => Array.from(document.querySelectorAll('*'))"
+    ".reduce((sum, e) => sum + e.scrollTop, document.scrollingElement.scrollTop)"
+)
+# The label shows the half-step of the slider's readout.
+_SHOWS_READOUT_JS = (
+    "([readout, label]) => { const r = document.querySelector(readout).textContent.trim();"
+    " return document.querySelector(label).textContent.includes(`Half-step ${r} of`); }"
+)
+# What a click does to the half-step shown (the others leave it).
+_CLICK_MOVES = {"Next": lambda s: s + 1, "Previous": lambda s: max(s - 1, 0), "Start over": 0}
+
+
+def _clicker_steps_after(app: App, what: str, control) -> None:
+    """Click the control (a second click puts a toggle back), then press every presenter
+    key: each steps once, and nothing scrolls."""
+    before = int(app.readout())
+    control.click()
+    if what in ("Play", "whole curve", "lower bound"):
+        control.click()
+    if what == "Play":
+        # Play and pause again: the browser's timer may have stepped once in between.
+        app.page.wait_for_function(
+            "sel => document.querySelector(sel).textContent.includes('Play')", arg=".gmm-play"
+        )
+        app.page.wait_for_function(_SHOWS_READOUT_JS, arg=[READOUT, LABEL])
+        step = int(app.readout())
+    else:
+        move = _CLICK_MOVES.get(what, lambda s: s)
+        step = move(before) if callable(move) else move
+    try:
+        app.wait_step(step)
+    except Exception as exc:
+        raise AssertionError(f"clicking {what!r} at {before} did not show {step}") from exc
+    if step == 0:
+        app.page.keyboard.press("ArrowRight")
+        step = 1
+        app.wait_step(step)
+    scrolled = app.page.evaluate(_SCROLLED_JS)
+    focused = app.page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)")
+    for key, delta in (
+        ("PageDown", 1),
+        ("Space", 1),
+        ("ArrowRight", 1),
+        ("PageUp", -1),
+        ("ArrowLeft", -1),
+    ):
+        step += delta
+        app.page.keyboard.press(key)
+        try:
+            app.wait_step(step)
+        except Exception as exc:
+            raise AssertionError(
+                f"after clicking {what!r} (focus on {focused}), {key} did not step to "
+                f"{step}; the page shows {app.readout()}"
+            ) from exc
+        assert app.page.evaluate(_SCROLLED_JS) == scrolled, f"{key} scrolled after {what!r}"
+
+
+def test_a_clicker_steps_whatever_was_clicked_last(app, artifacts_dir):
+    """Step 1 of the teacher's script is a click on Projector: the clicker must still step
+    after it, and after every other button, checkbox, section header and the slider."""
+    app.open()
+    page, root = app.page, app.page.locator(".gmm-explorer")
+    controls = [
+        ("Projector", root.get_by_role("button", name="Projector")),
+        ("Screen", root.get_by_role("button", name="Screen")),
+        ("Next", page.locator(NEXT)),
+        ("Previous", page.locator(".gmm-prev")),
+        ("Play", page.locator(".gmm-play")),
+        ("Start over", page.locator(".gmm-reset")),
+        ("whole curve", page.locator(".gmm-whole-run input")),
+        ("lower bound", page.locator(".gmm-bound input")),
+        ("slider", page.locator(".gmm-step-slider .noUi-handle")),
+        ("picture", page.locator(FIGURE)),
+        ("Data header", page.locator(".gmm-settings").get_by_text("Data", exact=True).first),
+    ]
+    for what, control in controls:
+        _clicker_steps_after(app, what, control)
+    _shot(app, artifacts_dir, "clicker-after-buttons")
+    app.assert_no_errors()
+
+
+def test_home_and_end_go_to_the_first_and_last_half_step_of_any_run(app):
+    """The slider's own End key stopped at the first run's length on a longer run."""
+    app.open()
+    app.open_data_section()
+    with app.refitting():
+        app.page.locator(".gmm-data select").select_option(
+            label="Old Faithful: both columns (2-D)"
+        )
+    app.wait_step(0)
+    last = int(app.label().split(" of ", 1)[1].split()[0])
+    assert last > 46, last
+    app.page.locator(".gmm-step-slider .noUi-handle").focus()
+    app.page.keyboard.press("End")
+    app.wait_step(last)
+    app.page.keyboard.press("Home")
+    app.wait_step(0)
     app.assert_no_errors()
 
 

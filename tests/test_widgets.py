@@ -409,6 +409,25 @@ def test_prev_and_next_buttons(shared):
     _assert_no_message(shared)
 
 
+def test_presenter_key_messages_step_and_go_to_the_ends(shared):
+    """What the page's key handler sends (PageKeys): +1/-1, and Home/End as first/last;
+    anything else is ignored."""
+    keys = shared.keys
+    shared.step = 0
+    keys._handle(keys, {"step": 1}, [])
+    keys._handle(keys, {"step": 1}, [])
+    keys._handle(keys, {"step": -1}, [])
+    assert shared.step == 1
+    keys._handle(keys, {"go_to": "last"}, [])
+    assert shared.step == shared.n_steps - 1
+    for junk in ({"step": 5}, {"go_to": "middle"}, "step", None):
+        keys._handle(keys, junk, [])
+    assert shared.step == shared.n_steps - 1
+    keys._handle(keys, {"go_to": "first"}, [])
+    assert shared.step == 0
+    _assert_no_message(shared)
+
+
 # --------------------------------------------------------------------------------------
 # Fitting happens once per change, never while scrubbing
 # --------------------------------------------------------------------------------------
