@@ -86,6 +86,7 @@ class BlitRenderer:
         # Per axes (by position in fig.axes): limits, kept signatures, kept-parts box.
         self._axes_state = []
         self._boxes = []
+        self._axis_boxes = {}  # id(axis): ((range, axes box), its tight box)
 
     @staticmethod
     def _dynamic(ax):
@@ -152,6 +153,7 @@ class BlitRenderer:
             for artist in moving:
                 artist.set_animated(False)
         renderer = canvas.get_renderer()
+        self._axis_boxes = {}  # ticks or labels may have changed
         self._boxes = [self._kept_box(ax, renderer) for ax in self.fig.axes]
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         self._key = self._figure_key()
@@ -163,9 +165,14 @@ class BlitRenderer:
         ticks = max(ax.xaxis.get_tick_padding(), ax.yaxis.get_tick_padding())
         boxes = [ax.bbox.padded(renderer.points_to_pixels(ticks))]
         for axis in (ax.xaxis, ax.yaxis):
-            box = axis.get_tightbbox(renderer)
-            if box is not None:
-                boxes.append(box)
+            # An axis's labels follow its range: an M-step's new y range leaves x alone.
+            key = (tuple(axis.get_view_interval()), ax.bbox.bounds)
+            cached = self._axis_boxes.get(id(axis))
+            if cached is None or cached[0] != key:
+                cached = (key, axis.get_tightbbox(renderer))
+                self._axis_boxes[id(axis)] = cached
+            if cached[1] is not None:
+                boxes.append(cached[1])
         boxes += [a.get_window_extent(renderer) for a in self._split(ax)[1] if a.get_visible()]
         return Bbox.union(boxes).padded(_MARGIN)
 
@@ -178,9 +185,8 @@ class BlitRenderer:
             return False
         renderer = canvas.get_renderer()
         axes = fig.axes
-        regions = {
-            i: Bbox.union([self._boxes[i], self._kept_box(axes[i], renderer)]) for i in indices
-        }
+        boxes = {i: self._kept_box(axes[i], renderer) for i in indices}
+        regions = {i: Bbox.union([self._boxes[i], boxes[i]]) for i in indices}
         others = [self._boxes[j] for j in range(len(axes)) if j not in regions]
         if any(region.overlaps(box) for region in regions.values() for box in others):
             return False
@@ -200,6 +206,6 @@ class BlitRenderer:
                 fig.patch.set_clip_box(clip)
                 for artist in moving:
                     artist.set_animated(False)
-            self._boxes[i] = self._kept_box(ax, renderer)
+            self._boxes[i] = boxes[i]
         self._background = canvas.copy_from_bbox(fig.bbox)
         return True
