@@ -94,7 +94,7 @@ class App:
         """Wait until the figure shows another image than old_src, fully decoded."""
         self.page.wait_for_function(NEW_PICTURE_JS, arg=[FIGURE, old_src])
 
-    def wait_refit(self, old_src: str):
+    def wait_refit(self, old_src: str, timeout_ms: float = TIMEOUT_MS):
         """After a change of data or options: wait for a new picture, or fail at once (with
         the sentence shown) if the explorer shows a message instead."""
         self.page.wait_for_function(
@@ -103,6 +103,7 @@ class App:
             " if (m && m.textContent.trim()) return true;"
             " return img && img.src !== old && img.complete && img.naturalWidth > 0; }",
             arg=[FIGURE, MESSAGE, old_src],
+            timeout=timeout_ms,
         )
         assert not self.message_visible(), self.page.locator(MESSAGE).inner_text()
 

@@ -275,3 +275,20 @@ def check_downloads(page, root, folder: Path, prefix: str) -> dict:
     with Image.open(gif) as image:
         assert image.format == "GIF" and image.n_frames > 2, (image.format, image.n_frames)
     return saved
+
+
+# ------------------------------------------------------------------------------ files
+
+
+def big_csv(path: Path, megabytes: float) -> tuple[Path, int]:
+    """A one-column CSV of about `megabytes` MB (10^6 bytes): two clusters of heights, as a
+    student's exported measurements. Returns the path and its number of rows."""
+    import numpy as np
+
+    rows = int(megabytes * 1e6 / 9)  # "123.4567\n" is 9 bytes
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.normal(160, 6, rows // 2), rng.normal(178, 7, rows - rows // 2)])
+    with open(path, "w", encoding="ascii") as fh:
+        fh.write("height\n")
+        np.savetxt(fh, values, fmt="%.4f")
+    return path, rows

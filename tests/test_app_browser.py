@@ -16,6 +16,7 @@ import json
 import statistics
 import time
 
+import pytest
 from app_page import (
     FIGURE,
     HANDLE,
@@ -28,7 +29,12 @@ from app_page import (
     TABLE,
     TOY_E1_RESPONSIBILITIES,
 )
-from browser_helpers import SHOWS_TEXT_JS, check_downloads, skip_module_without_browser
+from browser_helpers import (
+    SHOWS_TEXT_JS,
+    big_csv,
+    check_downloads,
+    skip_module_without_browser,
+)
 
 skip_module_without_browser()  # unless CI=true: then the `browser` fixture fails every test
 
@@ -170,6 +176,42 @@ def test_uploaded_csv_is_used(app, tmp_path):
     _first_e_step_table_shows(
         app, "7 points", ["point", "height"], values=("11.25", "13.5", "42.75", "45.5")
     )
+
+
+# A big file takes seconds to read and fit on a busy two-core machine.
+BIG_FILE_MS = 240_000
+
+
+@pytest.mark.parametrize("megabytes", [12, 49.5])
+def test_a_csv_over_the_servers_message_limit_and_near_ours_is_fitted(
+    app, tmp_path_factory, megabytes
+):
+    """Tornado drops websocket messages over 10 MiB: a 12 MB file used to vanish ("Connection
+    lost, reconnecting"). Now anything up to the stated 50 MB limit is fitted."""
+    path, rows = big_csv(tmp_path_factory.mktemp("big") / f"heights-{megabytes}MB.csv", megabytes)
+    assert path.stat().st_size <= 50_000_000
+    app.open()
+    src = app.src()
+    app.upload(path)
+    app.wait_refit(src, timeout_ms=BIG_FILE_MS)
+    app.page.wait_for_function(SHOWS_TEXT_JS, arg=[".gmm-upload-label", f"in use: {path.name}"])
+    app.page.locator(NEXT).click()
+    app.page.wait_for_function(SHOWS_TEXT_JS, arg=[TABLE, f"{rows} points"], timeout=BIG_FILE_MS)
+    assert not app.message_visible()
+    app.assert_no_errors()
+
+
+def test_a_60_mb_csv_gets_a_sentence_next_to_the_upload(app, tmp_path):
+    path, _ = big_csv(tmp_path / "heights-60MB.csv", 60)
+    app.open()
+    app.click_for_new_picture(NEXT)
+    src, table = app.src(), app.table_html()
+    app.upload(path)
+    app.page.wait_for_function(SHOWS_TEXT_JS, arg=[".gmm-data-message", "upload limit"])
+    text = app.page.locator(".gmm-data-message").inner_text()
+    assert "heights-60MB.csv is 60 MB" in text and "50 MB upload limit" in text, text
+    assert app.src() == src and app.table_html() == table
+    app.assert_no_errors()
 
 
 def test_bad_csv_shows_a_message_and_keeps_the_picture(app, tmp_path):

@@ -5,7 +5,6 @@ checks the state, the artists, the table, the picture and the messages right aft
 """
 
 import dataclasses
-import datetime
 import html
 import io
 import re
@@ -45,16 +44,15 @@ def _csv_bytes(n=20, seed=2):
     return text.encode(), rows
 
 
-def _upload_value(content, name="data.csv"):
-    return (
-        {
-            "name": name,
-            "type": "text/csv",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc),
-        },
-    )
+def _send_upload(explorer, content, name="data.csv", chunk=7):
+    """What the upload button's page code sends for a chosen file: its size, then the file
+    in pieces (small ones here, so that several are needed), then the end."""
+    upload = explorer.upload
+    upload._handle(upload, {"event": "start", "id": "t", "name": name, "size": len(content)}, [])
+    for offset in range(0, len(content), chunk):
+        piece = memoryview(content[offset : offset + chunk])
+        upload._handle(upload, {"event": "chunk", "id": "t", "offset": offset}, [piece])
+    upload._handle(upload, {"event": "end", "id": "t"}, [])
 
 
 def _table_rows(table_html):
@@ -456,7 +454,7 @@ def test_data_changes_refit_exactly_once(toy, fit_counter):
     toy.paste_area.value = "1 2 3 17 18 19"
     toy.paste_button.click()
     assert _fits(fit_counter) == (1, 1) and toy.dataset.X.max() == 19
-    toy.upload.value = _upload_value(_csv_bytes()[0])
+    _send_upload(toy, _csv_bytes()[0])
     assert _fits(fit_counter) == (1, 1) and toy.dataset.X.shape == (40, 2)
     toy.column_picker.value = ("c",)
     toy.column_button.click()
@@ -543,7 +541,7 @@ def test_load_csv_path_and_bytes(toy, tmp_path):
 
 def test_upload_widget_and_column_picker(toy):
     content, rows = _csv_bytes()
-    toy.upload.value = _upload_value(content)
+    _send_upload(toy, content)
     _assert_no_message(toy)
     assert toy.data_dropdown.value == "uploaded"
     assert toy.column_picker.options == ("a", "b", "c")
@@ -580,7 +578,7 @@ def test_upload_widget_and_column_picker(toy):
 
 
 def _upload_three_columns(explorer):
-    explorer.upload.value = _upload_value(_csv_bytes()[0])
+    _send_upload(explorer, _csv_bytes()[0])
     assert explorer.message == "" and explorer.dataset.X.shape == (40, 2)
 
 
@@ -590,8 +588,8 @@ def _pick_three_columns(explorer):
 
 
 def _oversize_upload(explorer, monkeypatch):
-    monkeypatch.setattr(explorer_module, "MAX_UPLOAD_BYTES", 64)
-    explorer.upload.value = _upload_value(_csv_bytes()[0], name="big.csv")
+    monkeypatch.setattr(explorer.upload, "max_bytes", 64)
+    _send_upload(explorer, _csv_bytes()[0], name="big.csv")
 
 
 BAD_ACTIONS = {
@@ -625,7 +623,7 @@ BAD_ACTIONS = {
     "ragged CSV": (None, lambda e: e.load_csv(b"a,b\n1,2\n3\n4,5\n6,7\n"), ["row 3"]),
     "ragged CSV upload": (
         None,
-        lambda e: setattr(e.upload, "value", _upload_value(b"a,b\n1,2\n3,4\n5\n6,7\n")),
+        lambda e: _send_upload(e, b"a,b\n1,2\n3,4\n5\n6,7\n"),
         ["row 4"],
     ),
     "too many components (K)": (None, lambda e: setattr(e.k_input, "value", 6), ["components"]),
@@ -694,23 +692,50 @@ def test_oversize_upload_is_refused(toy, monkeypatch):
     _assert_message(toy, "limit", "64 bytes")
     _assert_unchanged(toy, before)
     assert toy._uploaded is None
-    monkeypatch.setattr(explorer_module, "MAX_UPLOAD_BYTES", 10**6)
+    monkeypatch.setattr(toy.upload, "max_bytes", 10**6)
     content, rows = _csv_bytes()
-    toy.upload.value = _upload_value(content, name="other.csv")
+    _send_upload(toy, content, name="other.csv")
     _assert_no_message(toy)
     np.testing.assert_allclose(toy.dataset.X, rows[:, :2], atol=1e-5)
+    assert "other.csv" in toy.upload_label.value
+
+
+def test_the_page_refuses_a_file_over_the_limit_before_sending_it(toy):
+    """The button's page code checks the size where the file is and only says so: the
+    sentence goes next to the upload, the picture stays."""
+    toy.step = 2
+    before = _snapshot(toy)
+    upload = toy.upload
+    upload._handle(upload, {"event": "too_large", "name": "huge.csv", "size": 60_000_000}, [])
+    _assert_message(toy, "huge.csv is 60 MB", "50 MB upload limit")
+    assert "huge.csv" in toy.data_message.value
+    _assert_unchanged(toy, before)
+
+
+def test_an_upload_with_a_piece_lost_or_out_of_order_is_refused(toy):
+    toy.step = 1
+    before = _snapshot(toy)
+    upload, content = toy.upload, _csv_bytes()[0]
+    upload._handle(upload, {"event": "start", "id": "u", "name": "d.csv", "size": 40}, [])
+    upload._handle(upload, {"event": "chunk", "id": "u", "offset": 8}, [memoryview(content[:8])])
+    _assert_message(toy, "lost on the way", "upload it again")
+    _assert_unchanged(toy, before)
+    # Pieces of another upload, or junk, change nothing.
+    for junk in ({"event": "chunk", "id": "x", "offset": 0}, {"event": "end"}, "end", None):
+        upload._handle(upload, junk, [memoryview(b"1,2")])
+    _assert_unchanged(toy, before)
 
 
 def test_a_bad_upload_keeps_the_previous_upload(toy):
     content, rows = _csv_bytes()
-    toy.upload.value = _upload_value(content)
+    _send_upload(toy, content)
     toy.column_picker.value = ("c",)
     toy.column_button.click()
     toy.k_input.value = 3
     assert toy.state.options.n_components == 3
     before = _snapshot(toy)
     # It reads well but cannot be fitted: 2 points for 3 components.
-    toy.upload.value = _upload_value(b"p,q\n1,2\n3,4\n", name="tiny.csv")
+    _send_upload(toy, b"p,q\n1,2\n3,4\n", name="tiny.csv")
     _assert_message(toy, "components")
     _assert_unchanged(toy, before)
     assert toy.column_picker.options == ("a", "b", "c")
