@@ -385,6 +385,8 @@ def _prepare(args, stdin):
     """Load the data and turn the options into the arguments of :func:`worked.solve`."""
     columns = _parse_columns(args.columns) if args.columns is not None else None
     ds = _load_data(args.data, columns, stdin)
+    if ds.note:  # text that reads two ways: say how it was read, apart from the results
+        print(f"note: {ds.note}", file=sys.stderr)
     n, d = ds.X.shape
     cov_type = args.covariance_type
     fixed = _parse_fixed(args.fixed)

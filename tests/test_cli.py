@@ -426,3 +426,15 @@ def test_solve_csv_is_the_history(capsys, monkeypatch):
     assert m1[:3] == ["2", "M", "1"]
     assert float(m1[6]) == pytest.approx(SEED_MEANS[0], abs=1e-15)
     assert float(m1[7]) == pytest.approx(SEED_VARIANCES[0], abs=1e-15)
+
+
+def test_standard_input_is_labelled_as_such_and_decimal_commas_are_said():
+    r = run(
+        "solve", "--data", "-", "--k", "2", "--means", "1,2", "--variances", "2,2",
+        "--weights", "0.5,0.5", "--iterations", "1", input="0,9 0,7 1,2 2,4 1,8\n",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "Data: standard input, 5 points (source: standard input)" in r.stdout
+    assert "uploaded file" not in r.stdout
+    assert r.stderr.startswith("note: Read with decimal commas ('0,9' as 0.9): 5 values.")
+    assert "Traceback" not in r.stderr

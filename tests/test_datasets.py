@@ -815,3 +815,40 @@ def test_bundled_data_know_their_units_and_axes_show_them():
     assert datasets.toy().axis_labels == ("x",)
     with pytest.raises(DataError, match="one unit per column"):
         datasets.Dataset(X=[[1.0], [2.0]], columns=("a",), units=("m", "s"))
+
+
+@pytest.mark.parametrize(
+    "text, expected, shape",
+    [
+        ("0,9 0,7 1,2 2,4 1,8", [0.9, 0.7, 1.2, 2.4, 1.8], (5, 1)),
+        ("0,9 0,7 1,2 2,4 1,8 10", [0.9, 0.7, 1.2, 2.4, 1.8, 10.0], (6, 1)),
+        ("0,9\n0,7 1,2\n 2,4   1,8\n", [0.9, 0.7, 1.2, 2.4, 1.8], (5, 1)),
+        ("1,5 2,5\n3,5 4,5\n5,5 7,5", [1.5, 2.5, 3.5, 4.5, 5.5, 7.5], (3, 2)),
+    ],
+)
+def test_decimal_commas_between_spaces_are_read_as_such_and_said(text, expected, shape):
+    """Commas between digits with white space between the numbers cannot separate values
+    (ten numbers '0', '9 0', ... was the old reading); the note says how it was read."""
+    for ds in (parse_text(text), load_csv(text.encode())):
+        assert ds.X.shape == shape
+        np.testing.assert_allclose(ds.X.ravel(), expected)
+        assert ds.note.startswith("Read with decimal commas (")
+        assert "as 0.9)" in ds.note or "as 1.5)" in ds.note, ds.note
+
+
+def test_comma_pairs_without_a_header_are_two_columns_and_said():
+    ds = parse_text("0,9\n0,7\n1,2\n2,4\n1,8")
+    assert ds.columns == ("x1", "x2") and ds.X.shape == (5, 2)
+    assert "two columns" in ds.note and "write 0.9 instead" in ds.note
+
+
+@pytest.mark.parametrize(
+    "text", ["0.9, 0.7, 1.2", "1,2,3,4", "1, 2, 3, 4", "a,b\n1,2\n3,4\n5,7", "1 2 3 4"]
+)
+def test_plain_text_has_no_note(text):
+    assert parse_text(text).note == ""
+
+
+def test_uploaded_bytes_keep_their_name_as_the_source():
+    assert load_csv(b"x\n1\n2\n3\n", name="standard input").source == "standard input"
+    assert load_csv(b"x\n1\n2\n3\n").source == "uploaded file"

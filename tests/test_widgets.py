@@ -492,6 +492,18 @@ def test_load_text_1d(toy):
     assert sorted(toy.current.means.ravel()) == pytest.approx([1.0, 5.1], abs=1e-3)
 
 
+def test_decimal_commas_pasted_are_read_as_such_and_said_beside_the_box(toy):
+    toy.paste_area.value = "0,9 0,7 1,2 2,4 1,8"
+    toy.paste_button.click()
+    assert toy.message == "" and toy.message_html.value == ""  # not a mistake: no alert
+    np.testing.assert_allclose(toy.dataset.X.ravel(), [0.9, 0.7, 1.2, 2.4, 1.8])
+    assert 'role="status"' in toy.data_message.value
+    assert "Read with decimal commas" in toy.data_message.value
+    toy.step = 1  # the note belongs to the reading; a step clears it with the other messages
+    toy.load_text("1.5 2.5 7.5 8")
+    assert toy.data_message.value == ""
+
+
 def test_pasted_numbers_through_the_box_and_the_dropdown(toy):
     toy.paste_area.value = "x, y\n0 0\n0.5 0.2\n0.1 0.4\n5 5\n5.5 5.2\n5.1 4.6"
     toy.paste_button.click()

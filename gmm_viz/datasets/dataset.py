@@ -49,6 +49,9 @@ class Dataset:
         For simulated data, the component each row was drawn from (0-based).
     units : tuple of str or None
         The unit of each column ("minutes", "km/s"), when known; see :attr:`axis_labels`.
+    note : str
+        How text that could be read two ways was read (decimal commas, say), in a sentence
+        to show beside the data; empty when the reading was plain.
     """
 
     X: np.ndarray
@@ -60,6 +63,7 @@ class Dataset:
     truth: dict | None = None
     labels: np.ndarray | None = None
     units: tuple | None = None
+    note: str = ""
 
     def __post_init__(self):
         columns = (self.columns,) if isinstance(self.columns, str) else self.columns
@@ -143,6 +147,7 @@ class Dataset:
             truth=_marginal(self.truth, idx),
             labels=self.labels,
             units=None if self.units is None else tuple(self.units[i] for i in idx),
+            note=self.note,
         )
 
     def start_for(self, n_components, covariance_type="full"):

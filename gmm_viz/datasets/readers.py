@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import math
 import os
 import re
@@ -39,6 +40,9 @@ _MISSING = frozenset({"na", "n/a", "null", "none", "?", "-", "missing"})
 
 
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+", re.ASCII)
+
+
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -82,7 +86,9 @@ def load_csv(path_or_bytes, columns=None, *, name=None):
         data = memoryview(path_or_bytes)
         _check_size(data.nbytes, where)
         text = _decode(data.tobytes(), where)
-        return _dataset_from_text(text, columns, where, name or "uploaded data", "uploaded file")
+        return _dataset_from_text(
+            text, columns, where, name or "uploaded data", name or "uploaded file"
+        )
     if isinstance(path_or_bytes, (str, os.PathLike)):
         path = _check_path(path_or_bytes)
         where = name or f"the file {_quote(path.name, 60)}"
@@ -150,6 +156,46 @@ def parse_text(text, columns=None, *, name="the pasted text"):
     return _dataset_from_text(text, columns, name, name, name)
 
 
+def _decimal_commas_between_spaces(text):
+    """True for '0,9 0,7 1,2': numbers with at most one comma each, separated by white space,
+    as a person with decimal commas types them.
+
+    Commas that separated values would leave no number on either side of a space, so white
+    space between such numbers on a line means the commas are decimal commas. Text with a
+    decimal point, a semicolon or a tab anywhere is left to the other rules.
+    """
+    body = text.removeprefix("\ufeff")
+    if "," not in body or any(mark in body for mark in ".;\t"):
+        return False
+    lines = [line.split() for line in _LINE_BREAK.split(body) if line.strip()]
+    if not any(len(tokens) > 1 for tokens in lines):
+        return False
+    tokens = [t for line in lines for t in line]
+    return all(_DECIMAL_COMMA.fullmatch(t) or _INTEGER.fullmatch(t) for t in tokens)
+
+
+def _first_comma_token(text):
+    return next(t for t in text.split() if "," in t)
+
+
+def _comma_pairs_note(text, dataset):
+    """Rows like '0,9' (one comma, digits either side, no decimal point anywhere) read as two
+    columns: say so, since they may as well be decimal commas."""
+    body = text.removeprefix("\ufeff")
+    if "." in body or dataset.columns != ("x1", "x2"):  # a header names real columns
+        return ""
+    rows = [line.strip() for line in _LINE_BREAK.split(body) if line.strip()]
+    numeric = [row for row in rows if _NUMBER.match(row.split(",")[0].strip() or "x")]
+    if not numeric or not all(_DECIMAL_COMMA.fullmatch(row) for row in numeric):
+        return ""
+    first = numeric[0]
+    a, b = first.split(",")
+    return (
+        f"Read as two columns split at the commas ({_quote(first)} is {a} and {b}); if the "
+        f"commas are decimal commas, write {a}.{b} instead."
+    )
+
+
 def _free_list(text):
     """Pasted numbers that mix delimiters ("1.0, 1.2 0.8; 5.1"): a 1-D list, or None.
 
@@ -169,15 +215,30 @@ def _free_list(text):
 
 
 def _dataset_from_text(text, columns, where, name, source):
+    if _decimal_commas_between_spaces(text):
+        # Read as the same text with decimal points would be, and say so.
+        dataset = _dataset_from_text(text.replace(",", "."), columns, where, name, source)
+        first = _first_comma_token(text)
+        return dataclasses.replace(
+            dataset,
+            note=(
+                f"Read with decimal commas ({_quote(first)} as {first.replace(',', '.')}): "
+                f"{dataset.X.shape[0]} {'values' if dataset.n_features == 1 else 'rows'}. If "
+                "the commas separate numbers, put spaces after them; better, write decimal "
+                "points."
+            ),
+        )
     X, names = _parse_table(text, columns, where)
     X = validate_data(X, name=where, columns=names)
-    return Dataset(
+    dataset = Dataset(
         X=X,
         columns=names,
         name=name,
         source=source,
         description=f"{X.shape[0]} rows read from {where}.",
     )
+    note = _comma_pairs_note(text, dataset) if len(text) < 1_000_000 else ""
+    return dataclasses.replace(dataset, note=note) if note else dataset
 
 
 def _parse_table(text, columns, where):
