@@ -1,9 +1,11 @@
-"""What every face of gmm_viz writes the same way: each component's colour and the rounding of
-every number shown. The pictures (:mod:`gmm_viz.plotting`), the HTML panels
+"""What every face of gmm_viz writes the same way: each component's colour and marker, and the
+rounding of every number shown. The pictures (:mod:`gmm_viz.plotting`), the HTML panels
 (:mod:`gmm_viz.worked`) and the exports all take them from here.
 """
 
 from __future__ import annotations
+
+import math
 
 from matplotlib.colors import to_hex, to_rgba_array
 
@@ -11,10 +13,14 @@ from gmm_viz.errors import ParameterError
 
 __all__ = [
     "DECIMALS",
+    "MARKERS",
     "NEUTRAL_GREY",
     "PALETTE",
     "component_colors",
+    "component_markers",
+    "data_format",
     "format_number",
+    "number_format",
     "run_title",
 ]
 
@@ -30,6 +36,12 @@ PALETTE = [
     "#F0E442",  # yellow
     "#000000",  # black
 ]
+# A marker per component (matplotlib's names), so that components differ by more than hue:
+# under colour blindness some Okabe-Ito pairs come close (3 and 4 under deuteranopia), and
+# from K = 9 on the colours repeat. Component k wears MARKERS[k % 12] in every picture (on
+# its curve or as its mean, in the responsibility panel and in the legend) beside its
+# number. Solid lines for all: dashes mean "the previous step".
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p"]
 # Neutral grey for points before any E-step (no responsibilities yet).
 NEUTRAL_GREY = "#8C8C8C"
 # The one rounding rule: 4 decimals (1.3066, 0.3510, 0.5744, -7.0758), or 4 significant
@@ -45,7 +57,64 @@ def format_number(value, decimals=DECIMALS):
         text = f"{v:.{decimals}f}"
     else:
         text = f"{v:.{decimals}g}"
+    return _plain(text)
+
+
+def _plain(text):
+    """No minus sign on a number that rounds to zero ("-0.0000" reads as a mistake)."""
     return text[1:] if text.startswith("-") and text.strip("-0.") == "" else text
+
+
+def number_format(values, decimals=DECIMALS):
+    """One format for numbers shown together (one legend, one table column), as a function.
+
+    :func:`format_number`'s rule taken for the whole group: ``decimals`` decimals for every
+    number when each of them allows it (0, or from 1e-3 to below 1e6 in size), else
+    ``decimals`` significant digits in scientific notation for every number (9.107e-01,
+    2.189e+04, 9.808e+06), never "21886.8127" beside "9.808e+06".
+    """
+    sizes = [abs(float(v)) for v in values]
+    fixed = all(v == 0 or 1e-3 <= v < 1e6 for v in sizes if math.isfinite(v))
+
+    def fmt(value):
+        v = float(value)
+        return _plain(f"{v:.{decimals}f}" if fixed else f"{v:.{decimals - 1}e}")
+
+    return fmt
+
+
+def data_format(values, digits=4, max_decimals=6):
+    """One format for a column of data, as a function: the data as recorded, to ``digits``
+    significant digits, with one number of decimals for the whole column.
+
+    The decimals are those the most precise value needs (trailing zeros dropped): 9172 and
+    10227 (galaxies, km/s), 3.600 and 3.333 (Old Faithful's eruptions); scientific notation
+    for the whole column when a value is too large or too small for that (from 1e6, or more
+    than ``max_decimals`` decimals).
+    """
+    sizes = [abs(float(v)) for v in values if math.isfinite(float(v))]
+    decimals = 0
+    fixed = all(v == 0 or 1e-3 <= v < 1e6 for v in sizes)
+    for v in sizes if fixed else ():
+        if v:
+            places = max(0, digits - 1 - math.floor(math.log10(v)))
+            text = f"{v:.{places}f}".rstrip("0")
+            decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
+    fixed = fixed and decimals <= max_decimals
+
+    def fmt(value):
+        v = float(value)
+        return _plain(f"{v:.{decimals}f}" if fixed else f"{v:.{digits - 1}e}")
+
+    return fmt
+
+
+def component_markers(k):
+    """The markers of ``k`` components: :data:`MARKERS`, cycled when ``k`` > 12."""
+    k = int(k)
+    if k < 0:
+        raise ParameterError(f"The number of components must be at least 0; got {k}.")
+    return [MARKERS[j % len(MARKERS)] for j in range(k)]
 
 
 def component_colors(k):

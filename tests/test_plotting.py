@@ -495,8 +495,10 @@ def test_table_numbers_max_highlight_row_sums_and_column_sums():
     table = responsibility_table_html(r, X, digits=3, phase="E")
     rows = _rows(table)
     body = [_cells(row) for row in rows[1:4]]
-    assert body[0] == ["1", "1", "2", "0.900", "0.100", "1.000"]
+    # One format per data column: as many decimals as its most precise value needs.
+    assert body[0] == ["1", "1.0", "2.00", "0.900", "0.100", "1.000"]
     assert body[1] == ["2", "3.5", "-1.25", "0.250", "0.750", "1.000"]
+    assert body[2] == ["3", "0.0", "7.00", "0.500", "0.500", "1.000"]
     # The largest entry of each row is bold on a tint of its component's colour.
     maxima = re.findall(r'<td class="gmm-max" style="([^"]*)">([^<]*)</td>', table)
     assert [v for _, v in maxima] == ["0.900", "0.750", "0.500"]
@@ -732,3 +734,131 @@ def test_glyph_cache_draws_the_same_pixels_as_matplotlib():
         return np.asarray(fig.canvas.buffer_rgba()).copy()
 
     np.testing.assert_array_equal(picture(True), picture(False))
+
+
+# --------------------------------------------------------------------------------------
+# Colour-blind viewers and one number format
+# --------------------------------------------------------------------------------------
+
+# Machado, Oliveira & Fernandes (2009), deuteranopia at severity 1, on linear RGB.
+_DEUTERANOPIA = np.array(
+    [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ]
+)
+
+
+def _deuteranope_sees(colors):
+    """sRGB in [0, 1] of each colour as simulated for a deuteranope."""
+    srgb = np.array([to_rgba(c)[:3] for c in colors])
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(linear @ _DEUTERANOPIA.T, 0.0, 1.0)
+    return np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+
+
+def _look_alike_pairs(colors, threshold=0.25):
+    """Pairs of components whose simulated colours are closer than ``threshold`` (Euclidean,
+    sRGB): 0.25 takes in Okabe-Ito's 3 and 4 (0.20 apart: two greys) and every repeated
+    colour from K = 9 on."""
+    seen = _deuteranope_sees(colors)
+    k = len(colors)
+    return [
+        (i, j)
+        for i in range(k)
+        for j in range(i + 1, k)
+        if np.linalg.norm(seen[i] - seen[j]) < threshold
+    ]
+
+
+def _marker_of(line):
+    return str(line.get_marker())
+
+
+def test_components_look_alike_to_a_deuteranope_differ_by_marker_and_number():
+    from gmm_viz import GaussianMixtureEM, datasets
+    from gmm_viz.conventions import component_markers
+
+    k = 12  # the explorer's largest K
+    pairs = _look_alike_pairs(P.component_colors(k))
+    assert (2, 3) in pairs and (0, 8) in pairs  # the two greys; colour 9 is colour 1
+    markers = component_markers(k)
+    assert all(markers[i] != markers[j] for i, j in pairs)
+
+    k = 5
+    pairs = _look_alike_pairs(P.component_colors(k))
+    for d in (1, 2):
+        data = datasets.synthetic(150, k, d, random_state=2)
+        run = GaussianMixtureEM(k, random_state=0, tol=0, max_iter=2).fit(data.X)
+        view = P.StepView(data.X, run.history_, 2)  # an M-step: responsibilities shown
+        view.render()
+        handles = view.artists.legend.legend_handles[:k]
+        drawn = [[_marker_of(h) for h in handles]]  # the legend
+        if d == 1:
+            drawn.append([_marker_of(line) for line in view.artists.components])
+            drawn.append([_marker_of(line) for line in view.resp_artists.curves])
+            axes = (view.ax, view.ax_resp)
+        else:
+            paths = view.artists.means.get_paths()
+            drawn.append([tuple(map(tuple, p.vertices.round(6))) for p in paths])
+            axes = (view.ax,)
+        for markers in drawn:
+            assert all(markers[i] != markers[j] for i, j in pairs), (d, markers)
+        # Each component's number is written on the picture (beside its mean), in each
+        # panel that shows the components.
+        for ax in axes:
+            numbers = {t.get_text() for t in ax.texts if t.get_visible()}
+            assert {str(j + 1) for j in range(k)} <= numbers, (d, sorted(numbers))
+
+
+def test_one_number_format_per_legend_and_per_table_column():
+    from gmm_viz import GaussianMixtureEM, datasets
+    from gmm_viz.conventions import data_format, number_format
+
+    number = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
+
+    def legend_numbers(view):
+        texts = [t.get_text() for t in view.artists.legend.get_texts()]
+        return [v for t in texts if t.startswith("component") for v in number.findall(t)[1:]]
+
+    def shape(text):  # "sci" or the number of decimals
+        return "sci" if "e" in text else len(text.partition(".")[2])
+
+    for name in ("galaxies", "faithful", "toy"):
+        data = getattr(datasets, name)()
+        start = data.start_for(2) if data.start is not None else {"random_state": 0}
+        run = GaussianMixtureEM(2, **start, tol=0, max_iter=3).fit(data.X)
+        view = P.StepView(data.X, run.history_, 2)
+        shown = legend_numbers(view)
+        assert len({shape(v) for v in shown}) == 1, (name, shown)
+        resp = run.history_.responsibilities(2, data.X)
+        table = responsibility_table_html(resp, data.X, max_rows=40)
+        for j in range(data.X.shape[1]):
+            body = [_cells(row) for row in _rows(table)[1:]]
+            column = [c[1 + j] for c in body if len(c) > 3 and c[0].isdigit()]
+            assert len({shape(v) for v in column}) == 1, (name, column)
+        if name == "galaxies":  # km/s: 9775 beside 10227, not beside 1.023e+04
+            assert "9775" in column and "10227" in column
+            assert all(shape(v) == "sci" for v in shown)  # variances near 1e7
+        if name == "faithful":
+            assert all(shape(v) == 4 for v in shown)
+    # The toy reads as it always did.
+    toy = datasets.toy()
+    run = GaussianMixtureEM(2, **toy.start_for(2), tol=0, max_iter=3).fit(toy.X)
+    view = P.StepView(toy.X, run.history_, 2)
+    assert view.artists.legend.get_texts()[0].get_text() == (
+        "component 1: α 0.5125\nμ 1.3066, σ² 0.3510"
+    )
+    fmt = number_format([0.5744, 1.3066, 0.3510])
+    assert [fmt(v) for v in (0.5744, 1.3066, 0.3510, -1e-9)] == [
+        "0.5744", "1.3066", "0.3510", "0.0000"
+    ]  # fmt: skip
+    fmt = number_format([0.9107, 21886.8127, 9.808e6])
+    assert [fmt(v) for v in (0.9107, 21886.8127, 9.808e6)] == [
+        "9.107e-01",
+        "2.189e+04",
+        "9.808e+06",
+    ]
+    fmt = data_format([3.6, 1.8, 3.333])
+    assert [fmt(v) for v in (3.6, 1.8, 3.333)] == ["3.600", "1.800", "3.333"]

@@ -82,6 +82,39 @@ def _arrow(ax, color, spec, zorder, role="arrow"):
     return _role(ann, role, spec)
 
 
+def _grid_index(grid, values):
+    """The index of the grid point nearest each value."""
+    i = np.clip(np.searchsorted(grid, values), 1, grid.size - 1)
+    return np.where(np.abs(grid[i - 1] - values) <= np.abs(grid[i] - values), i - 1, i)
+
+
+def _component_number(ax, j, spec, zorder, offset=(5, 4)):
+    """Component ``j``'s number ("1", "2", ...), written beside its marker (at its mean):
+    with the marker it tells components apart where colours look alike. Hidden until
+    :func:`_place_number` puts it somewhere. ``offset``: points up and right of the marker."""
+    number = ax.annotate(
+        str(j + 1),
+        (0.0, 0.0),
+        xytext=offset,
+        textcoords="offset points",
+        fontsize=spec["number"],
+        fontweight="bold",
+        color="0.1",
+        zorder=zorder,
+    )
+    number.set_visible(False)
+    return _role(number, "number", spec)
+
+
+def _place_number(number, x, y):
+    """Put a component's number at (x, y) in data coordinates (hidden when not finite)."""
+    shown = bool(np.isfinite(x) and np.isfinite(y))
+    if shown:
+        number.xy = (float(x), float(y))
+    number.set_visible(shown)
+    number.stale = True  # assigning xy alone does not say the text moved
+
+
 class _NonNegativeLocator(MaxNLocator):
     """Tick locator for the density axis: no ticks in the rug band below zero."""
 

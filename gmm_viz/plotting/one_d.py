@@ -4,7 +4,7 @@ the points' responsibility colours, and ghosts with arrows for the last M-step's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.collections import PolyCollection
@@ -12,14 +12,18 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
+from gmm_viz.conventions import component_markers
 from gmm_viz.em import GMMParams
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting._common import (
     _arrow,
+    _component_number,
     _data,
+    _grid_index,
     _moved,
     _NonNegativeLocator,
     _params,
+    _place_number,
     _responsibilities,
     _weighted_densities,
 )
@@ -66,7 +70,10 @@ class MixtureArtists1D:
     colors : list of str
         Component colours (hex).
     components : list of Line2D
-        ``w_k N(x | mu_k, s_k^2)`` on the grid, one per component.
+        ``w_k N(x | mu_k, s_k^2)`` on the grid, one per component, each with its own marker
+        (:data:`~gmm_viz.conventions.MARKERS`) at its peak, over its mean.
+    numbers : list of Annotation
+        Each component's number beside its marker.
     mixture : Line2D
         The mixture density (sum of the components), black.
     ghosts : list of Line2D
@@ -112,6 +119,7 @@ class MixtureArtists1D:
     # A ring around the selected point of the rug (hidden when none is selected).
     selected: object = None
     selected_index: int | None = None
+    numbers: list = field(default_factory=list)
 
     @property
     def n_components(self):
@@ -273,18 +281,28 @@ def draw_mixture_1d(
         ax.axhline(0.0, color="0.55", linewidth=0.8, zorder=1.5)
 
     nan = np.full_like(grid, np.nan)
-    components, ghosts, arrows = [], [], []
-    for j, c in enumerate(colors):
+    components, ghosts, arrows, numbers = [], [], [], []
+    for j, (c, marker) in enumerate(zip(colors, component_markers(k), strict=True)):
         (ghost,) = ax.plot(
             grid, nan, color=c, lw=spec["ghost_line"], ls="--", alpha=_GHOST_ALPHA, zorder=3
         )
         ghost.set_visible(False)
         ghosts.append(_role(ghost, "ghost", spec))
         (line,) = ax.plot(
-            grid, nan, color=c, lw=spec["line"], zorder=4, label=f"component {j + 1}"
+            grid,
+            nan,
+            color=c,
+            lw=spec["line"],
+            zorder=4,
+            label=f"component {j + 1}",
+            marker=marker,
+            markevery=[0],
+            markeredgecolor="white",
+            markeredgewidth=0.8,
         )
         components.append(_role(line, "component", spec))
         arrows.append(_arrow(ax, c, spec, zorder=6))
+        numbers.append(_component_number(ax, j, spec, zorder=6.5))
     (mixture,) = ax.plot(
         grid, nan, color="black", lw=spec["mixture_line"], zorder=3.8, label=_MIXTURE_LABEL
     )
@@ -320,6 +338,7 @@ def draw_mixture_1d(
         band=band,
         legend=legend,
         selected=selected,
+        numbers=numbers,
     )
     _update_1d(artists, params, responsibilities, previous, rescale="force")
     return artists
@@ -358,8 +377,14 @@ def _update_1d(artists, params, responsibilities, previous, rescale):
     resp = _responsibilities(responsibilities, artists.X.size, k)
     grid = artists.grid
     dens = _weighted_densities(grid[:, None], params)
+    # The means are grid points (see _grid_1d): the marker and number sit on the peak.
+    at_mean = _grid_index(grid, params.means[:, 0])
     for j, line in enumerate(artists.components):
         line.set_ydata(dens[:, j])
+        inside = grid[0] <= params.means[j, 0] <= grid[-1]
+        line.set_markevery([int(at_mean[j])] if inside else [])
+        peak = dens[at_mean[j], j] if inside else np.nan
+        _place_number(artists.numbers[j], params.means[j, 0], peak)
     mix = dens.sum(axis=1)
     artists.mixture.set_ydata(mix)
     needed = max(float(mix.max()), float(dens.max()), artists.hist_max)

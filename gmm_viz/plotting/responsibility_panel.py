@@ -12,11 +12,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gmm_viz.conventions import colors_for
+from gmm_viz.conventions import colors_for, component_markers
 from gmm_viz.em import e_step
-from gmm_viz.plotting._common import _data, _params, _responsibilities
+from gmm_viz.plotting._common import (
+    _component_number,
+    _data,
+    _grid_index,
+    _params,
+    _place_number,
+    _responsibilities,
+)
 from gmm_viz.plotting.blit import keep_still
-from gmm_viz.plotting.style import _size_spec, _style_axes
+from gmm_viz.plotting.style import _role, _size_spec, _style_axes
 
 __all__ = ["ResponsibilityArtists1D", "draw_responsibilities_1d", "update_responsibilities_1d"]
 
@@ -41,6 +48,8 @@ class ResponsibilityArtists1D:
     numbers: list = field(default_factory=list)
     selected_index: int | None = None
     responsibilities: np.ndarray | None = None
+    # Each component's number beside its marker on its curve, at its mean.
+    component_numbers: list = field(default_factory=list)
 
 
 def draw_responsibilities_1d(ax, X, grid, k, *, colors=None, size="screen", xlabel=None):
@@ -51,15 +60,37 @@ def draw_responsibilities_1d(ax, X, grid, k, *, colors=None, size="screen", xlab
     grid = np.asarray(grid, dtype=float)
     colors = colors_for(colors, k)
     nan = np.full_like(grid, np.nan)
-    curves = [ax.plot(grid, nan, color=c, lw=spec["line"], zorder=3)[0] for c in colors]
+    markers = component_markers(k)
+    # Each curve wears its component's marker at the component's mean (as in the density
+    # panel above) and so do its points: colour is not the only thing that tells them apart.
+    curves = [
+        _role(
+            ax.plot(
+                grid,
+                nan,
+                color=c,
+                lw=spec["line"],
+                zorder=3,
+                marker=m,
+                markevery=[0],
+                markeredgecolor="white",
+                markeredgewidth=0.8,
+            )[0],
+            "resp_curve",
+            spec,
+        )
+        for c, m in zip(colors, markers, strict=True)
+    ]
+    component_numbers = [_component_number(ax, j, spec, zorder=5.5) for j in range(k)]
     marked = x.size <= MAX_MARKED_POINTS
     size_pts = spec["point_size"] * (3.0 if x.size <= MAX_NUMBERED_POINTS else 1.0)
     points = []
-    for c in colors:
+    for c, m in zip(colors, markers, strict=True):
         pts = ax.scatter(
             x if marked else [],
             np.full(x.size if marked else 0, np.nan),
             s=size_pts,
+            marker=m,
             color=c,
             edgecolors="white",
             linewidths=0.8,
@@ -121,6 +152,7 @@ def draw_responsibilities_1d(ax, X, grid, k, *, colors=None, size="screen", xlab
         selected=selected,
         note=note,
         numbers=numbers,
+        component_numbers=component_numbers,
     )
 
 
@@ -134,15 +166,21 @@ def update_responsibilities_1d(artists, params, responsibilities, *, selected=No
     if shown:
         params = _params(params, n_features=1, n_components=k)
         curve_resp, _ = e_step(artists.grid[:, None], params)
+        grid = artists.grid
+        at_mean = _grid_index(grid, params.means[:, 0])
         for j, line in enumerate(artists.curves):
             line.set_ydata(curve_resp[:, j])
             line.set_visible(True)
+            inside = grid[0] <= params.means[j, 0] <= grid[-1]
+            line.set_markevery([int(at_mean[j])] if inside else [])
+            beta = curve_resp[at_mean[j], j] if inside else np.nan
+            _place_number(artists.component_numbers[j], params.means[j, 0], beta)
         for j, pts in enumerate(artists.points):
             if pts.get_offsets().shape[0]:
                 pts.set_offsets(np.c_[artists.X, resp[:, j]])
             pts.set_visible(True)
     else:
-        for artist in (*artists.curves, *artists.points):
+        for artist in (*artists.curves, *artists.points, *artists.component_numbers):
             artist.set_visible(False)
     artists.responsibilities = resp
     select_point_1d(artists, selected)

@@ -7,10 +7,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import to_rgba_array
 
-from gmm_viz.conventions import (
-    NEUTRAL_GREY,
-    format_number,
-)
+from gmm_viz.conventions import NEUTRAL_GREY, number_format
 from gmm_viz.conventions import colors_for as _colors
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting.layout import refresh_layout
@@ -36,6 +33,8 @@ SIZES = {
         "ll_line": 1.6,
         "ll_marker": 5.0,
         "ll_current": 13.0,
+        "component_marker": 8.0,
+        "number": 10.0,
         "figsize": (9.0, 6.5),
         "figsize_2d": (9.0, 8.5),
     },
@@ -57,6 +56,8 @@ SIZES = {
         "ll_line": 3.0,
         "ll_marker": 9.0,
         "ll_current": 22.0,
+        "component_marker": 14.0,
+        "number": 17.0,
         # Smaller than the text asks for on paper: the picture is shown to fit the window's
         # height, and a smaller canvas makes the same text bigger on the wall.
         "figsize": (10.0, 6.2),
@@ -133,7 +134,9 @@ def _role_style(role, spec):
     """The size-dependent properties of an artist with this role (for Artist.set)."""
     legend_marker = min(np.sqrt(spec["mean_size"]), 1.2 * spec["font"])
     styles = {
-        "component": {"linewidth": spec["line"]},
+        "component": {"linewidth": spec["line"], "markersize": spec["component_marker"]},
+        "resp_curve": {"linewidth": spec["line"], "markersize": spec["component_marker"]},
+        "number": {"fontsize": spec["number"]},
         "mixture": {"linewidth": spec["mixture_line"]},
         "ghost": {"linewidth": spec["ghost_line"]},
         "previous": {"linewidth": spec["ghost_line"]},
@@ -272,17 +275,34 @@ def _set_previous_in_legend(legend, visible):
             text.set_visible(visible)
 
 
-def component_readout(params, j):
-    """The legend line of component ``j``: its weight, mean and (co)variance, written with the
-    app's rounding rule, e.g. "component 1: α 0.5125, μ 1.3066, σ² 0.3510"."""
+def _readout_numbers(params, j):
+    """Component ``j``'s numbers in its legend line: weight, mean, the (co)variance's upper
+    triangle."""
     cov = params.full_covariances()[j]
-    w, mu = params.weights[j], params.means[j]
-    head = f"component {j + 1}: α {format_number(w)}"
-    if mu.size == 1:
-        return f"{head}\nμ {format_number(mu[0])}, σ² {format_number(cov[0, 0])}"
-    mean = ", ".join(format_number(v) for v in mu)
-    upper = ", ".join(format_number(cov[a, b]) for a in range(mu.size) for b in range(a, mu.size))
-    return f"{head}\nμ ({mean})\nΣ ({upper})"
+    d = params.n_features
+    upper = [cov[a, b] for a in range(d) for b in range(a, d)]
+    return [params.weights[j], *params.means[j], *upper]
+
+
+def readout_format(params):
+    """The one number format of a legend's readouts: every component's numbers decide it
+    together (:func:`~gmm_viz.conventions.number_format`)."""
+    return number_format(
+        [v for j in range(params.n_components) for v in _readout_numbers(params, j)]
+    )
+
+
+def component_readout(params, j, fmt=None):
+    """The legend line of component ``j``: its weight, mean and (co)variance, written with the
+    app's rounding rule in the one format of the legend (``fmt``, by default
+    :func:`readout_format` of ``params``), e.g. "component 1: α 0.5125, μ 1.3066, σ² 0.3510"."""
+    fmt = readout_format(params) if fmt is None else fmt
+    w, *rest = (fmt(v) for v in _readout_numbers(params, j))
+    head = f"component {j + 1}: α {w}"
+    d = params.n_features
+    if d == 1:
+        return f"{head}\nμ {rest[0]}, σ² {rest[1]}"
+    return f"{head}\nμ ({', '.join(rest[:d])})\nΣ ({', '.join(rest[d:])})"
 
 
 def _set_component_readout(legend, params):
@@ -292,8 +312,9 @@ def _set_component_readout(legend, params):
         return False
     changed = False
     texts = legend.get_texts()
+    fmt = readout_format(params)
     for j in range(params.n_components):
-        text = component_readout(params, j)
+        text = component_readout(params, j, fmt)
         if len(texts[j].get_text()) != len(text):
             changed = True
         texts[j].set_text(text)

@@ -9,17 +9,20 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Ellipse
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D, IdentityTransform
 
-from gmm_viz.conventions import NEUTRAL_GREY
+from gmm_viz.conventions import NEUTRAL_GREY, component_markers
 from gmm_viz.em import GMMParams
 from gmm_viz.plotting._common import (
     _arrow,
+    _component_number,
     _data,
     _moved,
     _params,
+    _place_number,
     _responsibilities,
     _weighted_densities,
 )
@@ -89,7 +92,10 @@ class MixtureArtists2D:
     ghost_ellipses : list of list of Ellipse
         The same for the previous half-step (dashed, faint).
     means, ghost_means : PathCollection
-        Markers at the current and the previous means.
+        Markers at the current and the previous means, each component its own marker
+        (:data:`~gmm_viz.conventions.MARKERS`).
+    mean_numbers : list of Annotation
+        Each component's number beside its mean, at the ellipses' centre.
     arrows : list of Annotation
         From each previous mean to the new one.
     contours : ContourSet or None
@@ -128,6 +134,7 @@ class MixtureArtists2D:
     numbers: list = field(default_factory=list)
     selected: object = None
     selected_index: int | None = None
+    mean_numbers: list = field(default_factory=list)
 
     @property
     def n_components(self):
@@ -283,6 +290,8 @@ def draw_mixture_2d(
         zorder=5,
     )
     _role(means, "means", spec)
+    markers = component_markers(k)
+    means.set_paths(_marker_paths(markers))
     ghost_means = ax.scatter(
         params.means[:, 0],
         params.means[:, 1],
@@ -295,6 +304,12 @@ def draw_mixture_2d(
     )
     ghost_means.set_visible(False)
     _role(ghost_means, "ghost_means", spec)
+    ghost_means.set_paths(_marker_paths(markers))
+    # Clear of the mean's marker (its half-width is about half the square root of its size).
+    clear = 0.5 * np.sqrt(spec["mean_size"])
+    mean_numbers = [
+        _component_number(ax, j, spec, zorder=5.5, offset=(clear, 0.6 * clear)) for j in range(k)
+    ]
 
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = np.where(hi - lo > 0, hi - lo, np.maximum(np.abs(lo), 1.0))
@@ -315,7 +330,7 @@ def draw_mixture_2d(
             [],
             color=c,
             lw=spec["line"],
-            marker="X",
+            marker=markers[j],
             markersize=min(np.sqrt(spec["mean_size"]), 1.2 * spec["font"]),
             markeredgecolor="black",
             markeredgewidth=0.8,
@@ -360,6 +375,7 @@ def draw_mixture_2d(
         pie_radius=radius,
         numbers=numbers,
         selected=selected,
+        mean_numbers=mean_numbers,
     )
     update_mixture_2d(artists, params, responsibilities=responsibilities, previous=previous)
     _layout_changed(ax)
@@ -388,6 +404,8 @@ def update_mixture_2d(artists, params, *, responsibilities=None, previous=None):
 
     _set_ellipses(artists.ellipses, params, artists.n_std)
     artists.means.set_offsets(params.means)
+    for number, (x, y) in zip(artists.mean_numbers, params.means, strict=True):
+        _place_number(number, x, y)
 
     if previous is not None:
         _set_ellipses(artists.ghost_ellipses, previous, artists.n_std)
@@ -441,6 +459,15 @@ def _set_pies(artists, resp):
         ]
         artists.pies[j].set_paths(paths)
         artists.pies[j].set_offsets(artists.X[wide] if wide.any() else np.zeros((0, 2)))
+
+
+def _marker_paths(markers):
+    """One path per component for a scatter of the means: component k wears markers[k]."""
+    paths = []
+    for m in markers:
+        style = MarkerStyle(m)
+        paths.append(style.get_path().transformed(style.get_transform()))
+    return paths
 
 
 def select_point_mixture_2d(artists, index):

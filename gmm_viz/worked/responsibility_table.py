@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 
-from gmm_viz.conventions import DECIMALS
+from gmm_viz.conventions import DECIMALS, data_format
 from gmm_viz.conventions import colors_for as _colors
 from gmm_viz.conventions import tint as _tint
 from gmm_viz.em.params import _check_X
@@ -64,11 +64,12 @@ def responsibility_table_html(
 ):
     """The responsibilities as an HTML table (inline styles: JupyterLab, Notebook, Voila).
 
-    One row per point: its number, its coordinates, r_n1 ... r_nK (the largest in bold on
-    a tint of its component's colour) and the row sum (1). A footer row holds the column
-    sums N_k over all N points, which feed the M-step. With more than ``max_rows`` points
-    only the first ``max_rows`` rows are shown, plus the ``selected`` point's row, and a
-    line says how many are hidden.
+    One row per point: its number, its coordinates (one format per column: 9172 beside
+    10227, not beside 1.023e+04; :func:`~gmm_viz.conventions.data_format`), r_n1 ... r_nK
+    (the largest in bold on a tint of its component's colour) and the row sum (1). A footer
+    row holds the column sums N_k over all N points, which feed the M-step. With more than
+    ``max_rows`` points only the first ``max_rows`` rows are shown, plus the ``selected``
+    point's row, and a line says how many are hidden.
 
     Parameters
     ----------
@@ -126,6 +127,10 @@ def responsibility_table_html(
     def fmt(v):
         return f"{v:.{digits}f}"
 
+    # One format per data column, chosen over all N values (not the rows shown), so that
+    # the column does not change its look when another point is selected.
+    data_fmt = [data_format(X[:, j]) for j in range(d)]
+
     out = [f'<div style="max-width:100%;overflow-x:auto;"><table style="{_TABLE_STYLE}">']
     caption = _CAPTIONS.get(phase, _CAPTIONS[None])
     out.append(
@@ -150,7 +155,7 @@ def responsibility_table_html(
         mark = " &#9664;" if sel else ""
         weight = "font-weight:bold;" if sel else ""
         cells.append(f'<td style="{_CELL}color:#555;{weight}">{i + 1}{mark}</td>')
-        cells.extend(f'<td style="{_CELL}">{X[i, j]:.4g}</td>' for j in range(d))
+        cells.extend(f'<td style="{_CELL}">{data_fmt[j](X[i, j])}</td>' for j in range(d))
         for j in range(k):
             if j == best:
                 cells.append(
