@@ -309,7 +309,7 @@ def test_current_is_consistent_with_the_history():
     X = explorer.dataset.X
     assert explorer.n_steps == h.n_steps == 1 + 2 * h.n_iter
     assert explorer.n_steps == 13
-    assert explorer.step_slider.max == explorer.play.max == explorer.n_steps - 1
+    assert explorer.step_slider.max == explorer.n_steps - 1
     shown = []
     for step in range(explorer.n_steps):
         explorer.step = step
@@ -381,12 +381,38 @@ def test_step_setter_refuses_a_missing_step_and_a_good_step_clears_it(shared):
     _assert_no_message(shared)
 
 
-def test_play_is_linked_to_the_slider(shared):
-    assert shared.play.max == shared.step_slider.max == shared.n_steps - 1
-    shared.play.value = 3
-    assert shared.step == 3 and shared.step_slider.value == 3 and shared.current.phase == "E"
-    shared.step_slider.value = 4
-    assert shared.step == 4 and shared.play.value == 4
+def test_play_steps_on_the_kernels_clock_to_the_end_then_stops(toy):
+    """Each frame is drawn before the next is asked for (no backlog on a slow machine); at
+    the end the button says Play again; Pause stops at once."""
+    import asyncio
+
+    toy._player.interval_s = 0.01
+    seen = []
+    toy.step_slider.observe(lambda ch: seen.append(ch["new"]), names="value")
+
+    async def play_to_the_end():
+        toy.play_button.value = True
+        assert toy.play_button.description == "❚❚ Pause"
+        while toy._player.playing:
+            await asyncio.sleep(0.01)
+
+    asyncio.run(play_to_the_end())
+    last = toy.n_steps - 1
+    assert seen == list(range(1, last + 1)), seen
+    assert toy.step == last and toy.play_button.value is False
+    assert toy.play_button.description == "▶ Play"
+
+    async def play_then_pause():
+        toy.play_button.value = True  # from the end: from the start again
+        await asyncio.sleep(0.05)
+        toy.play_button.value = False
+        shown = toy.step
+        await asyncio.sleep(0.05)
+        return shown
+
+    shown = asyncio.run(play_then_pause())
+    assert 0 < toy.step == shown < last
+    _assert_no_message(toy)
 
 
 def test_prev_and_next_buttons(shared):
@@ -436,7 +462,7 @@ def test_scrubbing_never_refits(shared, fit_counter):
         shared.step = step
     for step in (4, 3, 2):
         shared.step_slider.value = step
-    shared.play.value = 5
+    shared.step_slider.value = 5
     shared.next_button.click()
     shared.prev_button.click()
     shared.point_input.value = 4
@@ -1029,7 +1055,7 @@ def test_the_explorer_displays_itself(shared, monkeypatch):
         shared.table_html,
         shared.work_html,
         shared.step_slider,
-        shared.play,
+        shared.play_button,
         shared.prev_button,
         shared.next_button,
         shared.data_dropdown,
