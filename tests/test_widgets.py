@@ -1137,7 +1137,13 @@ def test_downloads_follow_the_picture_and_the_fit(toy):
     assert float(rows[4]["mean_x"]) == toy.history.params(2).means[0, 0]
     # The GIF is made on demand, and the picture shown stays.
     assert toy.downloads.gif_link.value == ""
+    said = []
+    toy.downloads.gif_button.observe(lambda ch: said.append(ch["new"]), names="description")
     toy.downloads.gif_button.click()
+    # The button tells how far the drawing is, a tenth at a time, while it draws.
+    assert said[0] == "Making the GIF… 0 %" and said[-1] == "GIF ready"
+    percents = [int(t.split()[-2]) for t in said[1:-1]]
+    assert percents == sorted(set(percents)) and percents[-1] == 100 and len(percents) >= 5
     name, mime, gif = _link_payload(toy.downloads.gif_link.value, "gmm-gif")
     assert (name, mime) == ("toy-run.gif", "image/gif")
     with Image.open(io.BytesIO(gif)) as image:

@@ -139,25 +139,27 @@ def save_image(view, path, step=None):
 # -- formats ---------------------------------------------------------------------------
 
 
-def gif_bytes(view, *, fps=2.0, steps=None):
+def gif_bytes(view, *, fps=2.0, steps=None, progress=None):
     """The half-steps of a view (default all) as an animated GIF, in memory; the picture
-    shown before is shown again afterwards."""
+    shown before is shown again afterwards. ``progress(fraction)``, if given, is called
+    after each frame is drawn."""
     _check_fps(fps)
     shown = view.step
     steps = list(range(view.n_steps)) if steps is None else list(steps)
     buf = io.BytesIO()
     try:
-        _write_gif(view, steps, buf, fps)
+        _write_gif(view, steps, buf, fps, progress)
     finally:
         view.show(shown)
     return buf.getvalue()
 
 
-def _write_gif(view, steps, target, fps):
-    images = [
-        PIL.Image.fromarray(f).quantize(method=PIL.Image.Quantize.FASTOCTREE)
-        for f in frames(view, steps)
-    ]
+def _write_gif(view, steps, target, fps, progress=None):
+    images = []
+    for i, f in enumerate(frames(view, steps), start=1):
+        images.append(PIL.Image.fromarray(f).quantize(method=PIL.Image.Quantize.FASTOCTREE))
+        if progress is not None:
+            progress(i / len(steps))
     duration = [round(1000 / fps)] * len(images)
     duration[-1] *= _HOLD_LAST
     images[0].save(

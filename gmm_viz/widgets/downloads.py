@@ -95,8 +95,17 @@ class DownloadBar:
         if view is None:
             return
         self.gif_button.disabled = True
-        self.gif_button.description = "Making the GIF…"
-        data = export.gif_bytes(view, fps=self.fps)
+        self.gif_button.description = "Making the GIF… 0 %"
+        shown = [0]
+
+        def progress(fraction):
+            # Each change is a message to the browser: one per tenth is enough to see it move.
+            percent = int(fraction * 100) // 10 * 10
+            if percent > shown[0]:
+                shown[0] = percent
+                self.gif_button.description = f"Making the GIF… {percent} %"
+
+        data = export.gif_bytes(view, fps=self.fps, progress=progress)
         self.gif_link.value = _link(
             data,
             "image/gif",
