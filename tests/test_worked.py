@@ -266,7 +266,9 @@ def test_e_step_html_shows_the_numbers_of_one_point():
 def test_m_step_html_shows_the_numbers_of_one_component():
     _, _, _, resp = hand_e_step(START["weights"], START["means"], START["covariances"])
     html = worked.m_step_html(X, resp, 0)
-    assert "$$" in html and r"\frac" in html
+    # Each "= ..." is a piece of its own, so a narrow panel wraps before the result.
+    assert r"$\displaystyle" in html and r"\frac" in html
+    assert r"$\displaystyle = 0.3510$" in html
     for number in ("2.5625", "0.5125", "3.3481", "1.3066", "0.8995", "0.3510"):
         assert number in html
     # The mean inside the variance's formula is the mean shown, 1.3066 (not 1.31).

@@ -333,7 +333,9 @@ def update_log_likelihood(artists, step):
     if step > 0 and np.isfinite(ll[step]) and np.isfinite(ll[step - 1]):
         change = ll[step] - ll[step - 1]
         if phase == "E" and abs(change) <= 1e-9 * max(1.0, abs(ll[step])):
-            text += "  (unchanged: an E-step keeps the parameters)"
+            # At projector size the reason would run out of the picture (the legend gives it).
+            big = artists.spec is _size_spec("projector")
+            text += "  (unchanged)" if big else "  (unchanged: an E-step keeps the parameters)"
         else:
             sign = "+" if change >= 0 else "-"
             text += f"  ({sign}{format_number(abs(change))})"

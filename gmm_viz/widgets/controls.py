@@ -15,7 +15,8 @@ from dataclasses import dataclass, fields
 import ipywidgets as w
 
 from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES
-from gmm_viz.widgets.state import DATA_CHOICES, INIT_CHOICES, REG_CHOICES
+from gmm_viz.widgets.file_upload import ChunkedUpload
+from gmm_viz.widgets.state import DATA_CHOICES, INIT_CHOICES, MAX_UPLOAD_BYTES, REG_CHOICES
 
 __all__ = ["MAX_K", "Controls", "build_controls", "lay_out"]
 
@@ -39,15 +40,36 @@ _CSS = """
 .gmm-explorer .gmm-step-label { min-height: 2.8em; }
 .gmm-explorer .gmm-work { overflow-x: auto; max-width: 100%; }
 .gmm-explorer .gmm-work mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
+.gmm-explorer .jupyter-widget-Collapse-header { color: #333; }
+.gmm-explorer .gmm-work .widget-htmlmath-content { min-width: 0; }
+.gmm-explorer .gmm-work .gmm-chain mjx-container { display: inline-block; max-width: 100%;
+  overflow-x: auto; overflow-y: hidden; vertical-align: middle; margin: 0.2em 0; }
 .gmm-explorer.gmm-projector { font-size: 20px; }
-.gmm-explorer.gmm-projector .widget-label, .gmm-explorer.gmm-projector button,
-.gmm-explorer.gmm-projector input, .gmm-explorer.gmm-projector select {
+/* Projector: no text under 16 px (ipywidgets' own is 13 px), nothing ellipsised. */
+.gmm-explorer.gmm-projector :is(.widget-label, .widget-label-basic, .widget-label-basic span,
+  .widget-readout, .widget-html-content, .widget-htmlmath-content, button, input, select,
+  textarea, a, label) {
   font-size: 18px;
 }
-.gmm-explorer.gmm-projector .gmm-side { flex: 1 1 340px; }
-.gmm-explorer.gmm-projector .gmm-step-label, .gmm-explorer.gmm-projector .gmm-banner,
-.gmm-explorer.gmm-projector .gmm-table table, .gmm-explorer.gmm-projector .gmm-table div {
-  font-size: 19px !important;
+.gmm-explorer.gmm-projector .widget-readout { min-width: 3em; }
+.gmm-explorer.gmm-projector :is(sub, sup) { font-size: max(16px, 0.8em) !important; }
+.gmm-explorer.gmm-projector .gmm-work .widget-htmlmath-content { font-size: 20px; }
+.gmm-explorer.gmm-projector :is(.gmm-step-label, .gmm-banner) .widget-html-content {
+  font-size: 19px;
+}
+/* The table sets its own sizes inline (13 px): the projector's win. */
+.gmm-explorer.gmm-projector .gmm-table :is(table, caption, th, td, div) {
+  font-size: 18px !important;
+}
+.gmm-explorer.gmm-projector .gmm-table :is(th, td) { padding: 2px 5px !important; }
+.gmm-explorer.gmm-projector .gmm-table th { white-space: normal; overflow-wrap: anywhere; }
+/* The side panel takes the table's width; the picture (as tall as the window) the rest. */
+.gmm-explorer.gmm-projector .gmm-side { flex: 1 1 auto; max-width: 100%; min-width: 0; }
+/* The app's own words around the explorer (Voila's page only), as big as the explorer's. */
+#rendered_cells:has(.gmm-explorer.gmm-projector) .jp-RenderedMarkdown { font-size: 18px; }
+/* An empty banner takes no room from the picture (it shows an alert when there is one). */
+.gmm-explorer.gmm-projector .gmm-banner:not(:has([role="alert"])) {
+  height: 0; min-height: 0; margin: 0;
 }
 </style>
 """
@@ -59,7 +81,6 @@ class Controls:
 
     reset_button: object = None
     play_button: object = None
-    play: object = None
     prev_button: object = None
     step_slider: object = None
     next_button: object = None
@@ -97,6 +118,10 @@ class Controls:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
 
+# Labels as wide as their words: ipywidgets' fixed 80 px cuts "Component" at projector size.
+_LABEL = {"description_width": "initial"}
+
+
 def _message_box(css_class):
     box = w.HTML()
     box.add_class("gmm-message")
@@ -115,10 +140,7 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.reset_button.add_class("gmm-reset")
-    # The browser's own timer steps the slider (ipywidgets' Play, hidden: its buttons are
-    # icons); a labelled toggle starts and stops it.
-    c.play = w.Play(value=0, min=0, max=last, interval=900, show_repeat=False)
-    c.play.layout.display = "none"
+    # Play runs on the kernel's clock (player.py): a labelled toggle starts and stops it.
     c.play_button = w.ToggleButton(
         value=False,
         description="▶ Play",
@@ -126,9 +148,7 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.play_button.add_class("gmm-play")
-    w.jslink((c.play_button, "value"), (c.play, "playing"))
     c.step_slider = _slider(last)
-    w.link((c.play, "value"), (c.step_slider, "value"))
     c.prev_button = w.Button(
         description="◀ Previous",
         tooltip="The previous half-step (← or PageUp anywhere on the page)",
@@ -170,7 +190,11 @@ def build_controls(opts, n_steps, n_points, size="screen"):
     c.message_html = _message_box("gmm-banner")
 
     c.data_dropdown = w.Dropdown(
-        options=list(DATA_CHOICES), value=None, description="Data", layout=w.Layout(width="95%")
+        options=list(DATA_CHOICES),
+        value=None,
+        description="Data",
+        style=_LABEL,
+        layout=w.Layout(width="95%"),
     )
     c.data_dropdown.add_class("gmm-data")
     c.paste_area = w.Textarea(
@@ -178,44 +202,58 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="95%", height="70px"),
     )
     c.paste_button = w.Button(
-        description="Use pasted numbers", tooltip="Fit the numbers typed or pasted above"
+        description="Use pasted numbers",
+        tooltip="Fit the numbers typed or pasted above",
+        layout=w.Layout(width="auto"),
     )
     c.paste_button.add_class("gmm-paste-use")
-    c.upload = w.FileUpload(
+    # Sent in pieces, checked for size in the browser: ipywidgets' FileUpload sends a file in
+    # one message, which servers drop beyond 10 MiB without a word (file_upload.py).
+    c.upload = ChunkedUpload(
         accept=".csv,.txt,.tsv",
-        multiple=False,
         description="Upload a CSV",
-        tooltip=("A CSV file of numbers, with or without a header row (at most 50 MB)"),
+        tooltip="A CSV file of numbers, with or without a header row (at most 50 MB)",
+        max_bytes=MAX_UPLOAD_BYTES,
     )
     c.upload.add_class("gmm-upload")
     c.upload_label = w.HTML()
     c.upload_label.add_class("gmm-upload-label")
     c.column_picker = w.SelectMultiple(
-        options=[], description="Columns", rows=3, layout=w.Layout(width="95%")
+        options=[], description="Columns", rows=3, style=_LABEL, layout=w.Layout(width="95%")
     )
     c.column_button = w.Button(
-        description="Use these columns", tooltip="Fit the one or two columns chosen above"
+        description="Use these columns",
+        tooltip="Fit the one or two columns chosen above",
+        layout=w.Layout(width="auto"),
     )
     c.data_message = _message_box("gmm-data-message")
 
     # K is typed freely: a value out of range is said next to the box, never clamped.
-    c.k_input = w.IntText(value=opts.n_components, description="K")
+    c.k_input = w.IntText(value=opts.n_components, description="K", style=_LABEL)
     c.k_input.add_class("gmm-k")
     c.cov_dropdown = w.Dropdown(
-        options=list(COVARIANCE_TYPES), value=opts.covariance_type, description="Covariance"
+        options=list(COVARIANCE_TYPES),
+        value=opts.covariance_type,
+        description="Covariance",
+        style=_LABEL,
     )
     c.cov_dropdown.add_class("gmm-cov")
     c.init_dropdown = w.Dropdown(
-        options=list(INIT_CHOICES), value=opts.init_params, description="Start"
+        options=list(INIT_CHOICES), value=opts.init_params, description="Start", style=_LABEL
     )
     c.init_dropdown.add_class("gmm-init")
-    c.seed_input = w.IntText(value=opts.random_state, description="Seed")
+    c.seed_input = w.IntText(value=opts.random_state, description="Seed", style=_LABEL)
     c.seed_input.add_class("gmm-seed")
     c.reg_dropdown = w.Dropdown(
-        options=list(REG_CHOICES), value=opts.reg_covar, description="reg_covar"
+        options=list(REG_CHOICES), value=opts.reg_covar, description="reg_covar", style=_LABEL
     )
     c.fixed_boxes = {
-        name: w.Checkbox(value=name in opts.fixed, description=f"hold {name} fixed", indent=False)
+        name: w.Checkbox(
+            value=name in opts.fixed,
+            description=f"hold {name} fixed",
+            indent=False,
+            layout=w.Layout(width="auto"),
+        )
         for name in PARAMETER_NAMES
     }
     c.means_only_button = w.Button(
@@ -224,16 +262,16 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.model_message = _message_box("gmm-model-message")
-    c.progress = w.FloatProgress(value=0, min=0, max=1, description="Fitting…")
+    c.progress = w.FloatProgress(value=0, min=0, max=1, description="Fitting…", style=_LABEL)
     c.progress.layout.display = "none"
 
     c.image = w.Image(format="png", layout=w.Layout(width="100%"))
     c.image.add_class("gmm-figure")
     c.table_html = w.HTML()
     c.table_html.add_class("gmm-table")
-    c.point_input = w.IntText(value=1, description="Point")
+    c.point_input = w.IntText(value=1, description="Point", style=_LABEL)
     c.point_input.add_class("gmm-point")
-    c.component_input = w.IntText(value=1, description="Component")
+    c.component_input = w.IntText(value=1, description="Component", style=_LABEL)
     c.component_input.add_class("gmm-component")
     c.work_message = _message_box("gmm-work-message")
     c.work_html = w.HTMLMath(layout=w.Layout(min_height="12em", max_width="100%"))
@@ -255,14 +293,14 @@ def _slider(last):
     return slider
 
 
-def lay_out(c, downloads, keys):
+def lay_out(c, downloads, *page_widgets):
     """The page: the stepping bar, the label and the banner; the picture with the
-    responsibilities and the settings beside it; the formulas below."""
+    responsibilities and the settings beside it; the formulas below. ``page_widgets`` are
+    invisible helpers of the page (presenter keys, screen-reader labels), put first."""
     stepping = w.HBox(
         [
             c.reset_button,
             c.play_button,
-            c.play,
             c.prev_button,
             c.step_slider,
             c.next_button,
@@ -319,7 +357,7 @@ def lay_out(c, downloads, keys):
         ]
     )
     root = w.VBox(
-        [w.HTML(_CSS), keys, stepping, c.step_label, c.message_html, main, work],
+        [w.HTML(_CSS), *page_widgets, stepping, c.step_label, c.message_html, main, work],
         layout=w.Layout(width="100%"),
     )
     root.add_class("gmm-explorer")

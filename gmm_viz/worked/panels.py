@@ -12,7 +12,7 @@ from gmm_viz import em
 from gmm_viz.conventions import DECIMALS
 from gmm_viz.errors import ParameterError
 from gmm_viz.worked.handout import _plural
-from gmm_viz.worked.notation import _chain, _m_step_equations, _Style
+from gmm_viz.worked.notation import _m_step_equations, _Style
 from gmm_viz.worked.solution import MAX_TERMS, MStepWork, _e_step_work
 
 
@@ -48,6 +48,23 @@ def _math(latex, display=True):
     return f"<p>$${body}$$</p>" if display else f"${body}$"
 
 
+# A left-hand side of at most this many TeX characters is a symbol, not a formula.
+_SYMBOL_CHARS = 24
+
+
+def _math_chain(parts):
+    """A chain lhs = ... = result as display-style pieces of inline math, one per "=": a
+    narrow panel (a projector, a zoomed page) wraps it before an "=" rather than scrolling
+    the result out of view (MathJax 3 does not break a display formula by itself)."""
+    parts = [p for p in parts if p]
+    if len(parts) > 1 and len(parts[0]) <= _SYMBOL_CHARS:
+        # A symbol (mu_1, beta_41) stays with what follows: no line holds it alone.
+        parts = [f"{parts[0]} = {parts[1]}", *parts[2:]]
+    pieces = [parts[0], *(f"= {p}" for p in parts[1:])]
+    body = " ".join(_math(rf"\displaystyle {p}", display=False) for p in pieces)
+    return f'<p class="gmm-chain">{body}</p>'
+
+
 def e_step_html(X, params, point_index, *, digits=None):
     """One point's E-step as HTML with LaTeX: beta_k = alpha_k N(x | k) / sum_j alpha_j N(x | j).
 
@@ -65,11 +82,12 @@ def e_step_html(X, params, point_index, *, digits=None):
     Returns
     -------
     str
-        A ``<div class="gmm-worked gmm-worked-e-step">`` whose formulas are in ``$$...$$``
-        for MathJax (ipywidgets' ``HTMLMath``, Jupyter, Voila). It shows the formula, the
-        normal density of the point under each component (in 1-D with the numbers plugged
-        into 1/sqrt(2 pi sigma^2) exp(...)), their weighted sum p(x_n), and each
-        responsibility with its numbers.
+        A ``<div class="gmm-worked gmm-worked-e-step">`` whose formulas are for MathJax
+        (ipywidgets' ``HTMLMath``, Jupyter, Voila): ``$$...$$``, and the chains with
+        numbers in display-style ``$...$`` pieces, one per "=" (they wrap when narrow).
+        It shows the formula, the normal density of the point under each component (in
+        1-D with the numbers plugged into 1/sqrt(2 pi sigma^2) exp(...)), their weighted
+        sum p(x_n), and each responsibility with its numbers.
     """
     params = _as_params(params)
     X = _as_X(X)
@@ -105,32 +123,33 @@ def e_step_html(X, params, point_index, *, digits=None):
             mu = style.num(params.means[k, 0])
             var = style.num(full[k, 0, 0])
             xv = style.num(X[i, 0])
-            eq = _chain(
+            eq = [
                 rf"\mathcal{{N}}({xv} \mid {mu}, {var})",
                 rf"\frac{{1}}{{\sqrt{{2\pi \cdot {var}}}}}\, "
                 rf"e^{{-({xv} - {style.neg(mu)})^2 / (2 \cdot {var})}}",
                 value,
-            )
+            ]
         else:
-            eq = _chain(
+            eq = [
                 rf"\mathcal{{N}}\left({x_val} \,\middle|\, {style.vec(params.means[k])}, "
                 rf"{style.mat(full[k])}\right)",
                 value,
-            )
-        parts.append(_math(rf"\text{{component {c}:}}\quad {eq}"))
+            ]
+        eq[0] = rf"\text{{component {c}:}}\quad {eq[0]}"
+        parts.append(_math_chain(eq))
     weighted_terms = [
         rf"{style.num(params.weights[k])} \cdot {style.num(work.densities[0, k])}"
         for k in range(k_count)
     ]
     parts.append("<p>The denominator, the mixture density of the point:</p>")
     parts.append(
-        _math(
-            _chain(
+        _math_chain(
+            [
                 rf"p({x_sym}) = \sum_j \alpha_j\, {dens_sym_j}",
                 " + ".join(weighted_terms),
                 " + ".join(style.num(v) for v in work.weighted_densities[0]),
                 style.num(work.totals[0]),
-            )
+            ]
         )
     )
     parts.append("<p>The responsibilities:</p>")
@@ -138,13 +157,13 @@ def e_step_html(X, params, point_index, *, digits=None):
     for k in range(k_count):
         c = k + 1
         parts.append(
-            _math(
-                _chain(
+            _math_chain(
+                [
                     rf"\beta_{{{n}{c}}}",
                     rf"\frac{{{weighted_terms[k]}}}{{{total}}}",
                     rf"\frac{{{style.num(work.weighted_densities[0, k])}}}{{{total}}}",
                     style.num(work.responsibilities[0, k]),
-                )
+                ]
             )
         )
     parts.append("</div>")
@@ -193,7 +212,8 @@ def m_step_html(
     Returns
     -------
     str
-        A ``<div class="gmm-worked gmm-worked-m-step">`` whose formulas are in ``$$...$$``.
+        A ``<div class="gmm-worked gmm-worked-m-step">`` whose formulas are chains of
+        display-style ``$...$`` pieces, one per "=", which wrap on a narrow panel.
     """
     X = _as_X(X)
     if previous is not None:
@@ -232,7 +252,7 @@ def _m_step_html(X, resp, component_index, work, digits, max_terms):
         f"<p><b>M-step for component {k + 1}</b> ({_plural(X.shape[0], 'point')}):</p>",
     ]
     eqs = _m_step_equations(style, X, resp, k, work, max_terms)
-    parts += [_math(_chain(*eq)) for eq in eqs]
+    parts += [_math_chain(eq) for eq in eqs]
     parts += [f"<p>Note: {html.escape(note)}</p>" for note in work.notes]
     parts.append("</div>")
     return "\n".join(parts)
