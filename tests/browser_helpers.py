@@ -292,3 +292,34 @@ def big_csv(path: Path, megabytes: float) -> tuple[Path, int]:
         fh.write("height\n")
         np.savetxt(fh, values, fmt="%.4f")
     return path, rows
+
+
+# ------------------------------------------------------------------------------ npm
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = REPO_ROOT / "node_modules"
+# What the tests take from npm (package.json): the hub's proxy and the accessibility checker.
+NPM_FILES = (
+    NODE_MODULES / ".bin" / "configurable-http-proxy",
+    NODE_MODULES / "axe-core" / "axe.min.js",
+)
+
+
+def ensure_npm_packages() -> bool:
+    """Install package.json's packages (`npm ci`, pinned by package-lock.json) once, when one
+    of NPM_FILES is missing and npm is on this machine, so that the README's test command
+    needs no step of its own. True when every file is there afterwards."""
+    if all(path.exists() for path in NPM_FILES):
+        return True
+    npm = shutil.which("npm")
+    if npm is None:
+        return False
+    subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund"],
+        cwd=REPO_ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    return all(path.exists() for path in NPM_FILES)

@@ -14,8 +14,10 @@ The first tests are cheap checks of deploy/ that need no browser and no Node.js:
 config compiles and refuses to start without a password, the Zero to JupyterHub values parse
 and hold the keys the chart reads, and the image recipe is the one Binder builds.
 
-Where chromium, playwright, Node.js or the npm proxy (`npm ci`) is missing, the hub tests skip
-with the reason; under CI=true they fail instead (CI must not pass by skipping).
+The proxy comes from npm: the tests run `npm ci` themselves when it is missing and npm is on
+the machine (browser_helpers.ensure_npm_packages). Where chromium, playwright or Node.js is
+missing, the hub tests skip with the reason; under CI=true they fail instead (CI must not pass
+by skipping).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from browser_helpers import (
     PageErrors,
     ServerLog,
     chromium_path,
+    ensure_npm_packages,
     free_port,
     start_server,
     stop_server,
@@ -213,7 +216,10 @@ def _require_hub_prerequisites():
             ("chromium (/usr/bin/chromium or `chromium` on PATH)", chromium_path() is not None),
             ("the playwright Python package", importlib.util.find_spec("playwright") is not None),
             ("Node.js (`node` on PATH)", shutil.which("node") is not None),
-            ("configurable-http-proxy (`npm ci` in the repository's root)", PROXY.exists()),
+            (
+                "configurable-http-proxy (`npm ci` in the repository's root)",
+                ensure_npm_packages() and PROXY.exists(),
+            ),
         )
         if not present
     ]
