@@ -83,24 +83,27 @@ def number_format(values, decimals=DECIMALS):
     return fmt
 
 
-def data_format(values, digits=4, max_decimals=6):
-    """One format for a column of data, as a function: the data as recorded, to ``digits``
-    significant digits, with one number of decimals for the whole column.
+def data_format(values, digits=4):
+    """One format for a column of data, as a function: the data as recorded, with one number
+    of decimals for the whole column.
 
-    The decimals are those the most precise value needs (trailing zeros dropped): 9172 and
-    10227 (galaxies, km/s), 3.600 and 3.333 (Old Faithful's eruptions); scientific notation
-    for the whole column when a value is too large or too small for that (from 1e6, or more
-    than ``max_decimals`` decimals).
+    The decimals are those the most precise value needs (trailing zeros dropped), but no more
+    than show the column's largest value to ``digits`` significant digits: 9172 and 10227
+    (galaxies, km/s), 79 and 54 (Old Faithful's waiting), 3.600 and 3.333 (its eruptions),
+    0.715 and -1.234 (simulated data, not 0.715489). Scientific notation for the whole
+    column when its largest value is from 1e6 or below 1e-3 in size.
     """
     sizes = [abs(float(v)) for v in values if math.isfinite(float(v))]
+    top = max(sizes, default=0.0)
+    fixed = top == 0 or 1e-3 <= top < 1e6
     decimals = 0
-    fixed = all(v == 0 or 1e-3 <= v < 1e6 for v in sizes)
-    for v in sizes if fixed else ():
-        if v:
-            places = max(0, digits - 1 - math.floor(math.log10(v)))
-            text = f"{v:.{places}f}".rstrip("0")
-            decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
-    fixed = fixed and decimals <= max_decimals
+    if fixed and top:
+        limit = max(0, digits - 1 - math.floor(math.log10(top)))
+        for v in sizes:
+            if v:
+                places = max(0, digits - 1 - math.floor(math.log10(v)))
+                text = f"{v:.{min(places, limit)}f}".rstrip("0")
+                decimals = max(decimals, len(text.partition(".")[2]))
 
     def fmt(value):
         v = float(value)
