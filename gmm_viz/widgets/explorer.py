@@ -17,6 +17,7 @@ from gmm_viz.conventions import run_title
 from gmm_viz.errors import GMMVizError
 from gmm_viz.widgets.controls import MAX_K, build_controls, lay_out
 from gmm_viz.widgets.downloads import DownloadBar
+from gmm_viz.widgets.page_a11y import PageA11y, new_scope
 from gmm_viz.widgets.page_keys import PageKeys
 from gmm_viz.widgets.state import (
     DATA_CHOICES,
@@ -373,7 +374,12 @@ class EMExplorer:
 
         self.downloads = DownloadBar()
         self.keys = PageKeys(self._nudge, page_title=PAGE_TITLE)
-        self._root = lay_out(controls, self.downloads, self.keys)
+        # The picture's alt text, the slider's name and the live region, on this explorer
+        # only (its own class on the page).
+        scope = new_scope()
+        self.a11y = PageA11y(scope=scope, slider_label="Half-step")
+        self._root = lay_out(controls, self.downloads, self.keys, self.a11y)
+        self._root.add_class(scope)
         self._apply_size_class()
 
     def _sync_controls(self):
@@ -595,6 +601,7 @@ class EMExplorer:
         self.view.select(self.state.selected_point)
         self.view.show(self.state.step)
         self.step_label.value = self._describe_step()
+        self.a11y.alt = worked.narrate(self.state.X, self.state.history, self.state.step)
         self._render_side()
 
     def _render_side(self):
