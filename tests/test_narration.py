@@ -73,3 +73,8 @@ def test_no_change_of_owner_is_said(toy_history):
 
 def test_the_narration_is_pure(toy_history):
     assert narrate(X, toy_history, 5) == narrate(np.array(X)[:, None], toy_history, 5)
+
+
+def test_responsibilities_handed_in_give_the_same_words(toy_history):
+    resp = toy_history.responsibilities(3, X)
+    assert narrate(X, toy_history, 3, responsibilities=resp) == narrate(X, toy_history, 3)

@@ -601,7 +601,10 @@ class EMExplorer:
         self.view.select(self.state.selected_point)
         self.view.show(self.state.step)
         self.step_label.value = self._describe_step()
-        self.a11y.alt = worked.narrate(self.state.X, self.state.history, self.state.step)
+        st = self.state
+        self.a11y.alt = worked.narrate(
+            st.X, st.history, st.step, responsibilities=self._responsibilities(st.step)
+        )
         self._render_side()
 
     def _render_side(self):

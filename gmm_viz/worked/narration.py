@@ -17,7 +17,7 @@ __all__ = ["MAX_LISTED_POINTS", "narrate"]
 MAX_LISTED_POINTS = 12
 
 
-def narrate(X, history, step):
+def narrate(X, history, step, *, responsibilities=None):
     """Sentences describing half-step ``step`` of an EM run, for a screen reader.
 
     Parameters
@@ -27,6 +27,9 @@ def narrate(X, history, step):
     history : EMHistory
     step : int
         The half-step: 0 is the start, odd steps are E-steps, even steps M-steps.
+    responsibilities : ndarray (N, K), optional
+        Those of ``step``, when the caller has them already (the explorer does); otherwise
+        they are recomputed from the history.
 
     Returns
     -------
@@ -49,7 +52,9 @@ def narrate(X, history, step):
     sentences += _component_sentences(history.params(step))
     sentences.append(f"Log-likelihood {format_number(history.log_likelihood(step))}.")
     if phase == "E":
-        sentences += _e_step_sentences(X, history, step)
+        if responsibilities is None:
+            responsibilities = history.responsibilities(step, X)
+        sentences += _e_step_sentences(X, history, step, np.asarray(responsibilities))
     return " ".join(sentences)
 
 
@@ -96,8 +101,7 @@ def _numbers(values):
     return ", ".join(format_number(v) for v in values)
 
 
-def _e_step_sentences(X, history, step):
-    resp = history.responsibilities(step, X)
+def _e_step_sentences(X, history, step, resp):
     owners = np.argmax(resp, axis=1)
     n = X.shape[0]
     out = []
