@@ -17,7 +17,7 @@ from matplotlib.transforms import Bbox
 from gmm_viz.plotting.glyphs import cache_glyphs
 from gmm_viz.plotting.layout import _CachedConstrainedLayout
 
-__all__ = ["BlitRenderer", "keep_still"]
+__all__ = ["BlitRenderer", "draw_every_step", "keep_still"]
 
 # Pixels around an axes' kept parts that are cleared and redrawn with them: the
 # antialiased edge of a line or a glyph reaches about one pixel beyond its box.
@@ -34,6 +34,22 @@ def keep_still(*artists):
         if isinstance(artist, (Text, Legend, Line2D)):
             artist._gmm_viz_still = True
     return artists[0] if artists else None
+
+
+def draw_every_step(*artists):
+    """Mark parts of an axes that are not data but change with nearly every step (the
+    log-likelihood's y axis and its spines, whose range grows at every M-step):
+    :class:`BlitRenderer` draws them at every render, over the kept picture, instead of
+    drawing that axes' kept parts again whenever they change. An axis so marked takes its
+    range out of what the kept picture depends on: no kept part of that axes may depend on
+    it (its data artists move anyway). Returns the first."""
+    for artist in artists:
+        artist._gmm_viz_moving = True
+    return artists[0] if artists else None
+
+
+def _moves(artist):
+    return getattr(artist, "_gmm_viz_moving", False)
 
 
 def _is_still(artist):
@@ -93,6 +109,7 @@ class BlitRenderer:
         legend = ax.get_legend()
         titles = (ax.title, ax._left_title, ax._right_title)
         artists = [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images, *ax.artists]
+        artists += [a for a in (ax.xaxis, ax.yaxis, *ax.spines.values()) if _moves(a)]
         artists.sort(key=lambda a: a.get_zorder())
         return artists + ([legend] if legend is not None else []) + list(titles)
 
@@ -105,7 +122,10 @@ class BlitRenderer:
 
     def _axes_key(self, ax):
         _, still = self._split(ax)
-        return (ax.get_xlim(), ax.get_ylim(), tuple((id(a), _signature(a)) for a in still))
+        # A range whose axis is drawn at every render is no part of the kept picture.
+        x = None if _moves(ax.xaxis) else ax.get_xlim()
+        y = None if _moves(ax.yaxis) else ax.get_ylim()
+        return (x, y, tuple((id(a), _signature(a)) for a in still))
 
     def _figure_key(self):
         return (tuple(self.fig.get_size_inches()), self.fig.dpi, len(self.fig.axes))
@@ -164,7 +184,7 @@ class BlitRenderer:
         # Tick marks stick out of the axes and are in no axis's tight box.
         ticks = max(ax.xaxis.get_tick_padding(), ax.yaxis.get_tick_padding())
         boxes = [ax.bbox.padded(renderer.points_to_pixels(ticks))]
-        for axis in (ax.xaxis, ax.yaxis):
+        for axis in (a for a in (ax.xaxis, ax.yaxis) if not _moves(a)):
             # An axis's labels follow its range: an M-step's new y range leaves x alone.
             key = (tuple(axis.get_view_interval()), ax.bbox.bounds)
             cached = self._axis_boxes.get(id(axis))

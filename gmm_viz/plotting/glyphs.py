@@ -6,12 +6,13 @@ about 70 µs a glyph, 3 ms for a 40-character title. A half-step draws a few hun
 changed), nearly all of them a glyph already rendered at the same sub-pixel offset. A
 renderer given :func:`cache_glyphs` keeps each glyph's bitmap by (font, size, glyph,
 sub-pixel offset) and each string's glyph layout, and pastes them: the same pixels, since
-FreeType renders a glyph moved by whole pixels as the same bitmap moved. Rotated text and
-mathtext go the usual way; so does everything on a matplotlib without this drawing path.
+FreeType renders a glyph moved by whole pixels as the same bitmap moved. Mathtext goes the
+usual way; so does everything on a matplotlib without this drawing path.
 """
 
 from __future__ import annotations
 
+import math
 import types
 
 import numpy as np
@@ -64,7 +65,8 @@ def _bounded(cache):
 
 
 def _draw_text(self, gc, x, y, s, prop, angle, ismath, mtext, original):
-    """``RendererAgg.draw_text`` with the string's glyph layout kept."""
+    """``RendererAgg.draw_text`` with the string's glyph layout kept (its glyphs' places
+    along the line do not depend on where the line is drawn)."""
     features = mtext.get_fontfeatures() if hasattr(mtext, "get_fontfeatures") else None
     language = mtext.get_language() if hasattr(mtext, "get_language") else None
     if ismath or features is not None or language is not None:
@@ -89,9 +91,11 @@ def _draw_text(self, gc, x, y, s, prop, angle, ismath, mtext, original):
 
 
 def _draw_glyphs(self, gc, x, y, angle, glyphs, boxes, original):
-    """``RendererAgg._draw_text_glyphs_and_boxes`` for upright text, with the bitmaps kept."""
-    if angle or boxes:
+    """``RendererAgg._draw_text_glyphs_and_boxes`` with the glyph bitmaps kept (mathtext's
+    rules and boxes go the usual way)."""
+    if boxes:
         return original(gc, x, y, angle, glyphs, boxes)
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     flags = backend_agg.get_hinting_flag()
     antialiased = gc.get_antialiased()
     mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
@@ -99,13 +103,26 @@ def _draw_glyphs(self, gc, x, y, angle, glyphs, boxes, original):
     cache = _bounded(self._gmm_viz_glyphs)
     for font, size, index, slant, extend, dx, dy in glyphs:  # dy is upwards
         # FreeType's 26.6 fixed point, y upwards: the whole pixels only move the bitmap.
-        tx, ty = round(0x40 * (x + dx)), round(0x40 * (height - y + dy))
-        key = (id(font), size, self.dpi, index, slant, extend, tx & 63, ty & 63, flags, mode)
+        tx = round(0x40 * (x + dx * cos - dy * sin))
+        ty = round(0x40 * (height - y + dx * sin + dy * cos))
+        key = (
+            id(font),
+            size,
+            self.dpi,
+            index,
+            angle,
+            slant,
+            extend,
+            tx & 63,
+            ty & 63,
+            flags,
+            mode,
+        )
         hit = cache.get(key)
         if hit is None or hit[3] is not font:
             font.set_size(size, self.dpi)
             matrix = (
-                0x10000 * np.array([[1.0, 0.0], [0.0, 1.0]]) @ [[extend, extend * slant], [0, 1]]
+                0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[extend, extend * slant], [0, 1]]
             )
             font._set_transform(matrix.round().astype(int), [tx & 63, ty & 63])
             bitmap = font._render_glyph(index, flags, mode)

@@ -14,7 +14,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from gmm_viz.conventions import format_number
 from gmm_viz.errors import ParameterError
-from gmm_viz.plotting.blit import keep_still
+from gmm_viz.plotting.blit import draw_every_step, keep_still
 from gmm_viz.plotting.layout import _layout_changed, _limits_changed
 from gmm_viz.plotting.style import _make_legend, _role, _size_spec, _style_axes
 
@@ -226,6 +226,10 @@ def draw_log_likelihood(
     ):
         _role(artist, role, spec)
     _style_axes(ax, spec)
+    # The y range follows the curve: it changes at every M-step. Its axis (ticks, labels,
+    # grid) is drawn with the data at every step, which costs less than drawing the whole
+    # axes again at every M-step; the spines with it, to stay on top of the grid.
+    draw_every_step(ax.yaxis, *ax.spines.values())
     ax.set_xlabel("half-step")
     ax.set_ylabel("log-likelihood")
     text = ax.set_title(" ", loc="left", fontsize=spec["title"])
