@@ -18,12 +18,15 @@ Rooms
 * :mod:`~gmm_viz.plotting.one_d` / :mod:`~gmm_viz.plotting.two_d` -- the mixture over the
   data: densities (1-D) or ellipses and contours (2-D), ghosts and arrows.
 * :mod:`~gmm_viz.plotting.loglik` -- the log-likelihood over half-steps.
-* :mod:`~gmm_viz.plotting.figure` -- the figure, its cached layout, and blitting.
+* :mod:`~gmm_viz.plotting.figure` -- the figure and its cached layout.
+* :mod:`~gmm_viz.plotting.blit` -- blitting: redraw only what a half-step changes.
+* :mod:`~gmm_viz.plotting.glyphs`, :mod:`~gmm_viz.plotting.png` -- text and PNG, fast.
 * :mod:`~gmm_viz.plotting.overlays` -- the true mixture of synthetic data.
 """
 
-from gmm_viz.conventions import NEUTRAL_GREY, PALETTE, component_colors
-from gmm_viz.plotting.figure import BlitRenderer, figure_for
+from gmm_viz.conventions import MARKERS, NEUTRAL_GREY, PALETTE, component_colors, component_markers
+from gmm_viz.plotting.blit import BlitRenderer
+from gmm_viz.plotting.figure import figure_for
 from gmm_viz.plotting.hardening import (
     HardeningArtists,
     draw_hardening,
@@ -57,6 +60,7 @@ from gmm_viz.plotting.two_d import (
 )
 
 __all__ = [
+    "MARKERS",
     "NEUTRAL_GREY",
     "PALETTE",
     "SIZES",
@@ -69,6 +73,7 @@ __all__ = [
     "apply_size",
     "blend_colors",
     "component_colors",
+    "component_markers",
     "component_readout",
     "draw_hard_assignment_1d",
     "draw_hardening",

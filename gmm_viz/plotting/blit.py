@@ -2,8 +2,10 @@
 
 A half-step changes the data artists (curves, points, ellipses, arrows), the legend's
 numbers and the log-likelihood's title; an M-step also changes the log-likelihood's y range
-(and sometimes the density axis's). Everything else (axes, ticks, grid, labels, the
-log-likelihood's legend, the run's title, the points' numbers) is drawn once and kept.
+(its y axis is drawn with the data, :func:`draw_every_step`) and sometimes the density
+axis's (that axes alone is drawn again). Everything else (axes, ticks, grid, labels, the
+log-likelihood's legend, the run's title, the points' numbers: :func:`keep_still`) is drawn
+once and kept.
 """
 
 from __future__ import annotations
