@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from matplotlib.colors import to_hex, to_rgba_array
 
 from gmm_viz.errors import ParameterError
@@ -93,17 +94,26 @@ def data_format(values, digits=4):
     0.715 and -1.234 (simulated data, not 0.715489). Scientific notation for the whole
     column when its largest value is from 1e6 or below 1e-3 in size.
     """
-    sizes = [abs(float(v)) for v in values if math.isfinite(float(v))]
-    top = max(sizes, default=0.0)
+    sizes = np.abs(np.asarray(values, dtype=float).ravel())
+    sizes = sizes[np.isfinite(sizes)]
+    top = float(sizes.max()) if sizes.size else 0.0
     fixed = top == 0 or 1e-3 <= top < 1e6
     decimals = 0
     if fixed and top:
+        # Vectorised (a column may hold 1e5 values): the decimals each value needs at
+        # ``digits`` significant digits, no more than the largest value's, then fewer while
+        # rounding to fewer gives the same number (dropping trailing zeros).
         limit = max(0, digits - 1 - math.floor(math.log10(top)))
-        for v in sizes:
-            if v:
-                places = max(0, digits - 1 - math.floor(math.log10(v)))
-                text = f"{v:.{min(places, limit)}f}".rstrip("0")
-                decimals = max(decimals, len(text.partition(".")[2]))
+        v = sizes[sizes > 0]
+        places = np.clip(digits - 1 - np.floor(np.log10(v)).astype(int), 0, limit)
+        scale = 10.0**places
+        shown = np.rint(v * scale)  # each value in units of its last shown decimal
+        decimals = limit
+        for d in range(limit - 1, -1, -1):  # from the most decimals down: data rarely end in 0
+            unit = 10.0 ** np.maximum(places - d, 0)
+            if np.any(np.rint(shown / unit) * unit != shown):
+                break
+            decimals = d
 
     def fmt(value):
         v = float(value)
