@@ -41,6 +41,8 @@ _CSS = """
 .gmm-explorer .gmm-work { overflow-x: auto; max-width: 100%; }
 .gmm-explorer .gmm-work mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
 .gmm-explorer .jupyter-widget-Collapse-header { color: #333; }
+/* Labels grow with their words but line the settings' boxes up in a column. */
+.gmm-explorer .gmm-settings .widget-inline-hbox > .widget-label { min-width: 6em; }
 .gmm-explorer .gmm-work .widget-htmlmath-content { min-width: 0; }
 .gmm-explorer .gmm-work .gmm-chain mjx-container { display: inline-block; max-width: 100%;
   overflow-x: auto; overflow-y: hidden; vertical-align: middle; margin: 0.2em 0; }
@@ -52,6 +54,7 @@ _CSS = """
   font-size: 18px;
 }
 .gmm-explorer.gmm-projector .widget-readout { min-width: 3em; }
+.gmm-explorer.gmm-projector .gmm-settings .widget-inline-hbox { width: 100%; max-width: 32em; }
 .gmm-explorer.gmm-projector :is(sub, sup) { font-size: max(16px, 0.8em) !important; }
 .gmm-explorer.gmm-projector .gmm-work .widget-htmlmath-content { font-size: 20px; }
 .gmm-explorer.gmm-projector :is(.gmm-step-label, .gmm-banner) .widget-html-content {
@@ -62,9 +65,14 @@ _CSS = """
   font-size: 18px !important;
 }
 .gmm-explorer.gmm-projector .gmm-table :is(th, td) { padding: 2px 5px !important; }
-.gmm-explorer.gmm-projector .gmm-table th { white-space: normal; overflow-wrap: anywhere; }
-/* The side panel takes the table's width; the picture (as tall as the window) the rest. */
-.gmm-explorer.gmm-projector .gmm-side { flex: 1 1 auto; max-width: 100%; min-width: 0; }
+.gmm-explorer.gmm-projector .gmm-table th { white-space: normal; }
+/* The side panel takes the table's width and the picture the rest, but the picture keeps
+   640 px (as big as a 720 px high window allows): a wider table goes under it.
+   The settings and the note before any E-step fit the panel instead of widening it. */
+.gmm-explorer.gmm-projector .gmm-picture { flex-basis: 640px; }
+.gmm-explorer.gmm-projector .gmm-side { flex: 1 1 auto; max-width: 100%; min-width: 360px; }
+.gmm-explorer.gmm-projector :is(.gmm-settings,
+  .gmm-table .widget-html-content > div:not(:has(table))) { contain: inline-size; }
 /* The app's own words around the explorer (Voila's page only), as big as the explorer's. */
 #rendered_cells:has(.gmm-explorer.gmm-projector) .jp-RenderedMarkdown { font-size: 18px; }
 /* An empty banner takes no room from the picture (it shows an alert when there is one). */
