@@ -109,5 +109,8 @@ def test_the_picture_and_a_live_region_narrate_each_half_step(app):
     _wait_alt(app, "M-step 1")
     alt = page.locator(FIGURE).get_attribute("alt")
     assert "Component 1: weight α 0.5125, mean μ 1.3066, variance σ² 0.3510." in alt, alt
-    assert page.locator(LIVE).text_content() == alt
+    # Announced once the steps pause (a moment after the picture).
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel).textContent === text", arg=[LIVE, alt]
+    )
     app.assert_no_errors()

@@ -60,9 +60,14 @@ function render({ model, el }) {
   function apply() {
     document.querySelectorAll("." + model.get("scope")).forEach(applyTo);
   }
+  // Announced once the steps pause a moment: a held arrow key is not read step by step.
+  let pending = null;
   function announce() {
-    live.textContent = model.get("alt");
     apply();
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      live.textContent = model.get("alt");
+    }, 400);
   }
   // The picture and the slider may render after this widget, or again later.
   const observer = new MutationObserver(apply);
@@ -73,6 +78,7 @@ function render({ model, el }) {
   apply();
   return () => {
     observer.disconnect();
+    clearTimeout(pending);
     window.removeEventListener("resize", apply);
     model.off("change:alt", announce);
     model.off("change:slider_label", apply);
