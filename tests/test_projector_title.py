@@ -1,5 +1,6 @@
-"""The log-likelihood panel's title stays inside the picture at projector size (its long
-E-step reason is left to the legend there), and keeps the reason on a screen."""
+"""The log-likelihood panel's words fit at projector size: its title stays inside the picture
+(the long E-step reason is left to the legend there, a screen keeps it) and the half-step
+labels under it never overlap."""
 
 import pytest
 
@@ -31,3 +32,18 @@ def test_a_screen_keeps_the_e_steps_reason():
     assert "an E-step keeps the parameters" in view.ll_artists.text.get_text()
     projector = StepView(data.X, history, 1, size="projector")
     assert projector.ll_artists.text.get_text().endswith("(unchanged)")
+
+
+@pytest.mark.parametrize("iterations", [4, 6, 200])
+def test_the_half_step_labels_never_overlap_at_projector_size(iterations):
+    data = datasets.faithful()
+    model = GaussianMixtureEM(2, max_iter=iterations, tol=0, **data.start_for(2))
+    history = model.fit(data.X).history_
+    view = StepView(data.X, history, 1, size="projector", whole_run=True)
+    view.png()
+    renderer = view.figure.canvas.get_renderer()
+    labels = [t for t in view.ax_ll.get_xticklabels() if t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    assert len(labels) >= 4
+    for left, right, text in zip(boxes, boxes[1:], labels[1:], strict=False):
+        assert left.x1 < right.x0, f"{text.get_text()} overlaps the label before it"

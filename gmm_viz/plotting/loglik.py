@@ -304,7 +304,8 @@ def set_log_likelihoods(artists, log_likelihoods, *, phases=None, step=None):
     artists.y_shown = None
     ax = artists.ax
     ax.set_xlim(-0.5, max(ll.size - 0.5, 1.5))
-    ticks = _tick_positions(phases)
+    # Projector-size labels ("M100") overlap beyond about 9 across the panel.
+    ticks = _tick_positions(phases, 8 if artists.spec is _size_spec("projector") else 12)
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.set_xticklabels([artists.labels[t] for t in ticks])
     ax.xaxis.set_minor_locator(NullLocator())
