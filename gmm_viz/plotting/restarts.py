@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gmm_viz.conventions import PALETTE, format_number
+from gmm_viz.conventions import PALETTE, number_format
 from gmm_viz.em import GMMParams, e_step, make_params
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting._common import _data
@@ -328,13 +328,12 @@ def draw_restart_traces(
         margin = max(0.04 * float(below_best), 1e-9)
         ax.set_ylim(top - float(below_best), top + max(margin, 0.05 * spread))
     handles, texts = [], []
+    fmt = number_format(values[: len(names)], decimals)  # one format for the legend
     for j, name in enumerate(names):
         members = [run_names[i] for i in np.flatnonzero(labels == j)]
         which = "start" if len(members) == 1 else "starts"
         handles.append(first_line[j])
-        texts.append(
-            f"{name}: {format_number(values[j], decimals)} ({which} {', '.join(members)})"
-        )
+        texts.append(f"{name}: {fmt(values[j])} ({which} {', '.join(members)})")
     legend = ax.legend(
         handles,
         texts,
