@@ -3,21 +3,19 @@ serious violation at the start, at an E-step with "Data" open, with "Model and s
 and in Projector mode; the picture's text alternative narrates the half-step and a polite
 live region announces it, so a screen reader follows a run.
 
-Skipped when chromium or the playwright package is missing, except under CI=true; fails
-when axe-core is not installed (run `npm ci`).
+Skipped when chromium or the playwright package is missing, except under CI=true. axe-core
+comes from package.json: installed by `npm ci` when missing (browser_helpers), else a failure.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from app_page import FIGURE, NEXT
-from browser_helpers import skip_module_without_browser
+from browser_helpers import NODE_MODULES, ensure_npm_packages, skip_module_without_browser
 
 skip_module_without_browser()  # unless CI=true: then the `browser` fixture fails every test
 
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 LIVE = ".gmm-explorer [aria-live='polite']"
 
 # The violations axe-core finds on the page, as [impact, rule, help, first targets].
@@ -32,7 +30,7 @@ ALT_SAYS_JS = """([sel, text]) => {
 
 def _assert_no_serious_violations(page, where):
     """axe-core on the whole page: no critical or serious violation (all are listed)."""
-    if not AXE.exists():
+    if not (ensure_npm_packages() or AXE.exists()):
         pytest.fail(f"axe-core is missing ({AXE}); run `npm ci`", pytrace=False)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
