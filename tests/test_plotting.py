@@ -862,3 +862,30 @@ def test_one_number_format_per_legend_and_per_table_column():
     ]
     fmt = data_format([3.6, 1.8, 3.333])
     assert [fmt(v) for v in (3.6, 1.8, 3.333)] == ["3.600", "1.800", "3.333"]
+
+
+@pytest.mark.parametrize("name", ["toy", "faithful"])
+def test_walking_a_run_draws_what_a_fresh_kept_picture_draws(name, monkeypatch):
+    """Blitting redraws one axes alone when its range changed (the density axis), draws the
+    log-likelihood's y axis with the data and keeps unchanging texts: walking a run must
+    give, at every half-step, the pixels of a kept picture drawn afresh."""
+    from gmm_viz import GaussianMixtureEM, datasets
+    from gmm_viz.plotting.blit import BlitRenderer
+
+    alone = []
+    redraw = BlitRenderer._redraw_axes
+    monkeypatch.setattr(
+        BlitRenderer, "_redraw_axes", lambda self, i: alone.append(i) or redraw(self, i)
+    )
+
+    data = getattr(datasets, name)()
+    run = GaussianMixtureEM(2, **data.start_for(2), tol=0, max_iter=8).fit(data.X)
+    view = P.StepView(data.X, run.history_, 0, lower_bound=name == "toy")
+    view.select(0)
+    for s in [*range(run.history_.n_steps), 3, 1]:
+        walked = _pixels(view.show(s).render())
+        view._blitter.invalidate()
+        fresh = _pixels(view.render())
+        assert np.array_equal(walked, fresh), s
+    if name == "toy":  # the density axis's range changed: that axes was drawn again alone
+        assert [0] in alone
