@@ -1,7 +1,8 @@
 """Projector mode in a real browser: at 1280x720, 1920x1080 and 1280x720 zoomed to 150 %
 (853x480 CSS pixels), the picture, the responsibilities and "Show your work" fit the window.
 
-On the toy, then Old Faithful (2-D) and the galaxies with K = 4, at an E-step and an M-step:
+On the toy (with "Data" open), then Old Faithful (2-D) and the galaxies with K = 4 (with
+"Model and start" open), at an E-step and an M-step:
 no horizontal scrolling, every text at least 16 px, no label cut short, every column of the
 table inside its panel, and each formula's result in view. Screenshots of each go to
 test-artifacts/projector-<size>-<data>-<step>[-table|-work].png.
@@ -129,9 +130,15 @@ def projector_app(browser, server, size):
         context.close()
 
 
+def _open_data(app):
+    """Open "Data" unless it is open (a click on an open section closes it)."""
+    if not app.page.locator(".gmm-data select").is_visible():
+        app.open_data_section()
+
+
 def _choose(app, label, k):
     """Data set ``label`` with a k-means start and K = ``k`` (only what must change)."""
-    app.open_data_section()
+    _open_data(app)
     with app.refitting():
         app.page.locator(".gmm-data select").select_option(label=label)
     app.open_model_section()
@@ -183,7 +190,9 @@ def test_projector_fits_and_scales_everything(browser, voila_server, artifacts_d
     with projector_app(browser, voila_server, size) as app:
         runs = [("toy", None)] + list(DATA.items())
         for name, label in runs:
-            if label is not None:
+            if label is None:
+                _open_data(app)  # the toy is checked with "Data" open, the others "Model"
+            else:
                 _choose(app, label, 4)
             point = app.page.locator(".gmm-point input")  # the worked example's point 4
             point.fill("4")
