@@ -88,18 +88,27 @@ def _grid_index(grid, values):
     return np.where(np.abs(grid[i - 1] - values) <= np.abs(grid[i] - values), i - 1, i)
 
 
-def _component_number(ax, j, spec, zorder, offset=(5, 4)):
+def _component_number(ax, j, spec, zorder, offset=(5, 4), ha="left"):
     """Component ``j``'s number ("1", "2", ...), written beside its marker (at its mean):
     with the marker it tells components apart where colours look alike. Hidden until
-    :func:`_place_number` puts it somewhere. ``offset``: points up and right of the marker."""
+    :func:`_place_number` puts it somewhere. ``offset``: points up and right of the marker;
+    ``ha``: which side of the text sits there."""
     number = ax.annotate(
         str(j + 1),
         (0.0, 0.0),
         xytext=offset,
         textcoords="offset points",
+        ha=ha,
         fontsize=spec["number"],
         fontweight="bold",
         color="0.1",
+        # A light box behind it: it stays readable where curves or points pass behind.
+        bbox={
+            "boxstyle": "round,pad=0.12",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.8,
+        },
         zorder=zorder,
     )
     number.set_visible(False)

@@ -302,7 +302,9 @@ def draw_mixture_1d(
         )
         components.append(_role(line, "component", spec))
         arrows.append(_arrow(ax, c, spec, zorder=6))
-        numbers.append(_component_number(ax, j, spec, zorder=6.5))
+        # Above the peak's marker: the component's own curve falls away on both sides.
+        above = (0, 0.5 * spec["component_marker"] + 2)
+        numbers.append(_component_number(ax, j, spec, zorder=6.5, offset=above, ha="center"))
     (mixture,) = ax.plot(
         grid, nan, color="black", lw=spec["mixture_line"], zorder=3.8, label=_MIXTURE_LABEL
     )
