@@ -15,8 +15,7 @@ from dataclasses import dataclass, fields
 import ipywidgets as w
 
 from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES
-from gmm_viz.widgets.file_upload import ChunkedUpload
-from gmm_viz.widgets.state import DATA_CHOICES, INIT_CHOICES, MAX_UPLOAD_BYTES, REG_CHOICES
+from gmm_viz.widgets.state import DATA_CHOICES, INIT_CHOICES, REG_CHOICES
 
 __all__ = ["MAX_K", "Controls", "build_controls", "lay_out"]
 
@@ -89,6 +88,7 @@ class Controls:
 
     reset_button: object = None
     play_button: object = None
+    play: object = None
     prev_button: object = None
     step_slider: object = None
     next_button: object = None
@@ -148,7 +148,10 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.reset_button.add_class("gmm-reset")
-    # Play runs on the kernel's clock (player.py): a labelled toggle starts and stops it.
+    # The browser's own timer steps the slider (ipywidgets' Play, hidden: its buttons are
+    # icons); a labelled toggle starts and stops it.
+    c.play = w.Play(value=0, min=0, max=last, interval=900, show_repeat=False)
+    c.play.layout.display = "none"
     c.play_button = w.ToggleButton(
         value=False,
         description="▶ Play",
@@ -156,7 +159,9 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.play_button.add_class("gmm-play")
+    w.jslink((c.play_button, "value"), (c.play, "playing"))
     c.step_slider = _slider(last)
+    w.link((c.play, "value"), (c.step_slider, "value"))
     c.prev_button = w.Button(
         description="◀ Previous",
         tooltip="The previous half-step (← or PageUp anywhere on the page)",
@@ -215,13 +220,12 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.paste_button.add_class("gmm-paste-use")
-    # Sent in pieces, checked for size in the browser: ipywidgets' FileUpload sends a file in
-    # one message, which servers drop beyond 10 MiB without a word (file_upload.py).
-    c.upload = ChunkedUpload(
+    c.upload = w.FileUpload(
         accept=".csv,.txt,.tsv",
+        multiple=False,
         description="Upload a CSV",
-        tooltip="A CSV file of numbers, with or without a header row (at most 50 MB)",
-        max_bytes=MAX_UPLOAD_BYTES,
+        tooltip=("A CSV file of numbers, with or without a header row (at most 50 MB)"),
+        layout=w.Layout(width="auto"),
     )
     c.upload.add_class("gmm-upload")
     c.upload_label = w.HTML()
@@ -309,6 +313,7 @@ def lay_out(c, downloads, *page_widgets):
         [
             c.reset_button,
             c.play_button,
+            c.play,
             c.prev_button,
             c.step_slider,
             c.next_button,
