@@ -15,7 +15,8 @@ from dataclasses import dataclass, fields
 import ipywidgets as w
 
 from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES
-from gmm_viz.widgets.state import DATA_CHOICES, INIT_CHOICES, REG_CHOICES
+from gmm_viz.widgets.file_upload import ChunkedUpload
+from gmm_viz.widgets.state import DATA_CHOICES, INIT_CHOICES, MAX_UPLOAD_BYTES, REG_CHOICES
 
 __all__ = ["MAX_K", "Controls", "build_controls", "lay_out"]
 
@@ -88,7 +89,6 @@ class Controls:
 
     reset_button: object = None
     play_button: object = None
-    play: object = None
     prev_button: object = None
     step_slider: object = None
     next_button: object = None
@@ -148,10 +148,7 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.reset_button.add_class("gmm-reset")
-    # The browser's own timer steps the slider (ipywidgets' Play, hidden: its buttons are
-    # icons); a labelled toggle starts and stops it.
-    c.play = w.Play(value=0, min=0, max=last, interval=900, show_repeat=False)
-    c.play.layout.display = "none"
+    # Play runs on the kernel's clock (player.py): a labelled toggle starts and stops it.
     c.play_button = w.ToggleButton(
         value=False,
         description="▶ Play",
@@ -159,9 +156,7 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.play_button.add_class("gmm-play")
-    w.jslink((c.play_button, "value"), (c.play, "playing"))
     c.step_slider = _slider(last)
-    w.link((c.play, "value"), (c.step_slider, "value"))
     c.prev_button = w.Button(
         description="◀ Previous",
         tooltip="The previous half-step (← or PageUp anywhere on the page)",
@@ -220,12 +215,13 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.paste_button.add_class("gmm-paste-use")
-    c.upload = w.FileUpload(
+    # Sent in pieces, checked for size in the browser: ipywidgets' FileUpload sends a file in
+    # one message, which servers drop beyond 10 MiB without a word (file_upload.py).
+    c.upload = ChunkedUpload(
         accept=".csv,.txt,.tsv",
-        multiple=False,
         description="Upload a CSV",
-        tooltip=("A CSV file of numbers, with or without a header row (at most 50 MB)"),
-        layout=w.Layout(width="auto"),
+        tooltip="A CSV file of numbers, with or without a header row (at most 50 MB)",
+        max_bytes=MAX_UPLOAD_BYTES,
     )
     c.upload.add_class("gmm-upload")
     c.upload_label = w.HTML()
@@ -313,7 +309,6 @@ def lay_out(c, downloads, *page_widgets):
         [
             c.reset_button,
             c.play_button,
-            c.play,
             c.prev_button,
             c.step_slider,
             c.next_button,

@@ -19,9 +19,9 @@ from gmm_viz.widgets.controls import MAX_K, build_controls, lay_out
 from gmm_viz.widgets.downloads import DownloadBar
 from gmm_viz.widgets.page_a11y import PageA11y, new_scope
 from gmm_viz.widgets.page_keys import PageKeys
+from gmm_viz.widgets.player import KernelPlayer
 from gmm_viz.widgets.state import (
     DATA_CHOICES,
-    MAX_UPLOAD_BYTES,
     REG_CHOICES,
     CurrentStep,
     ExplorerState,
@@ -76,6 +76,7 @@ class EMExplorer:
         self._size = size
         self._data_key = _data_key(data, columns, dataset)
         self._uploaded = None
+        self._upload_name = None
         self._updating = False
         self._message = ""
         self._where = None  # which controls caused the message being shown
@@ -202,11 +203,10 @@ class EMExplorer:
             ok = self._refit(self.state.dataset, after)
             if ok and _same_in_1d(self.state.dataset, before, after):
                 # Nothing in the picture changes: say why, next to the control.
-                self.model_message.value = (
-                    '<div role="status" style="border:1px solid #0072B2;background:#eef6fb;'
-                    'padding:6px 10px;border-radius:4px">In 1-D, full, diag and spherical '
-                    "are one model (one variance per component), so the fit is the same; "
-                    "only tied differs (one variance shared by all).</div>"
+                self.model_message.value = _note_html(
+                    "In 1-D, full, diag and spherical are one model (one variance per "
+                    "component), so the fit is the same; only tied differs (one variance "
+                    "shared by all)."
                 )
             return ok
 
@@ -285,6 +285,8 @@ class EMExplorer:
         if ok:
             self._data_key = key(dataset) if callable(key) else key
             self._sync_controls()
+            if dataset.note:  # text that reads two ways: say how it was read
+                self.data_message.value = _note_html(dataset.note)
         return ok
 
     def _refit(self, dataset, options):
@@ -299,6 +301,7 @@ class EMExplorer:
         finally:
             self._show_progress(False)
         data_changed = dataset is not self.state.dataset
+        self.play_button.value = False  # a new run opens at its start, paused
         self.state = ExplorerState(dataset, options, model)
         self._set_message("")
         if data_changed:
@@ -354,10 +357,15 @@ class EMExplorer:
         self.size_toggle.observe(lambda ch: self.set_size(ch["new"]), names="value")
         self.whole_run_box.observe(self._on_whole_run, names="value")
         self.bound_box.observe(self._on_bound, names="value")
+        self._player = KernelPlayer(
+            self._play_forward, lambda: setattr(self.play_button, "value", False)
+        )
         self.play_button.observe(self._on_play, names="value")
         self.data_dropdown.observe(self._on_data, names="value")
         self.paste_button.on_click(lambda _: self.load_text(self.paste_area.value))
-        self.upload.observe(self._on_upload, names="value")
+        self.upload.set_handlers(
+            self._on_upload, self._on_upload_refused, self._on_upload_progress
+        )
         self.column_button.on_click(self._on_columns)
         for control in (
             self.k_input,
@@ -373,7 +381,7 @@ class EMExplorer:
         self.component_input.observe(self._on_selection, names="value")
 
         self.downloads = DownloadBar()
-        self.keys = PageKeys(self._nudge, page_title=PAGE_TITLE)
+        self.keys = PageKeys(self._nudge, page_title=PAGE_TITLE, on_go_to=self._go_to)
         # The picture's alt text, the slider's name and the live region, on this explorer
         # only (its own class on the page).
         scope = new_scope()
@@ -389,9 +397,7 @@ class EMExplorer:
             st, opts = self.state, self.state.options
             last = max(self.n_steps - 1, 0)
             self.step_slider.max = last
-            self.play.max = last
             self.step_slider.value = st.step
-            self.play.value = st.step
             self.data_dropdown.value = (
                 self._data_key if self._data_key in dict(map(reversed, DATA_CHOICES)) else None
             )
@@ -416,6 +422,10 @@ class EMExplorer:
     def _nudge(self, delta):
         self.step = min(max(self.step + delta, 0), self.n_steps - 1)
 
+    def _go_to(self, where):
+        """Home and End: the first or the last half-step of the run shown."""
+        self.step = 0 if where == "first" else self.n_steps - 1
+
     def _on_step(self, change):
         if self._updating:
             return
@@ -427,8 +437,19 @@ class EMExplorer:
 
     def _on_play(self, change):
         self.play_button.description = "❚❚ Pause" if change["new"] else "▶ Play"
-        if change["new"] and self.step == self.n_steps - 1:
+        if not change["new"]:
+            self._player.stop()
+            return
+        if self.step == self.n_steps - 1:
             self.step = 0  # play from the start again
+        self._player.start()
+
+    def _play_forward(self):
+        """The player's next frame: False when the run is over."""
+        if self.step >= self.n_steps - 1:
+            return False
+        self._nudge(+1)
+        return True
 
     def _on_whole_run(self, change):
         self.view.whole_run = bool(change["new"])
@@ -516,27 +537,31 @@ class EMExplorer:
         else:
             self.load(key)
 
-    def _on_upload(self, change):
-        files = change["new"]
-        if not files:
-            return
-        entry = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
-        name = str(entry.get("name", "the file"))
-        size = int(entry.get("size", 0) or len(entry["content"]))
-        # The button shows the file's name beside it, not a count of files (clearing the
-        # value lets the same file be chosen again after it was edited).
-        self.upload.value = ()
+    def _on_upload(self, name, data):
+        """A whole file arrived (the button checked its size before sending it)."""
+        self.upload_label.value = f"reading <b>{_html_escape(name)}</b>…"
         with self._context("data"):
-            if size > MAX_UPLOAD_BYTES:
-                self._set_message(
-                    f"{name} is {datasets._format_size(size)}, more than the "
-                    f"{datasets._format_size(MAX_UPLOAD_BYTES)} upload limit; use a smaller "
-                    "sample of it."
-                )
-                return
             # load_csv takes the first two columns and fills the picker only on success.
-            if self.load_csv(bytes(entry["content"])):
-                self.upload_label.value = f"in use: <b>{_html_escape(name)}</b>"
+            ok = self.load_csv(data)
+        if ok:
+            self._upload_name = name
+        self._label_upload_in_use()
+
+    def _label_upload_in_use(self):
+        """Beside the button: the uploaded file the picture shows, if it shows one."""
+        name = self._upload_name if self._data_key == "uploaded" else None
+        self.upload_label.value = f"in use: <b>{_html_escape(name)}</b>" if name else ""
+
+    def _on_upload_refused(self, sentence):
+        with self._context("data"):
+            self._set_message(sentence)
+        self._label_upload_in_use()
+
+    def _on_upload_progress(self, name, received, size):
+        # Each change is a message to the browser: a few per file are enough.
+        self.upload_label.value = (
+            f"receiving <b>{_html_escape(name)}</b>: {received * 100 // max(size, 1)} %"
+        )
 
     def _on_columns(self, _):
         with self._context("data"):
@@ -590,17 +615,22 @@ class EMExplorer:
         )
 
     def _render(self):
-        """Show the current half-step: artists in place, the panels, then the image."""
+        """Show the current half-step: artists in place, the panels, the image, and the label
+        last. Each change reaches the page as its own message, in order: the label that
+        announces a half-step arrives after its picture, table and formulas, so whoever waits
+        for it (a teacher, a screen reader, a test) never sees the last step's table beside
+        it (Start over sometimes showed the new label over the old E-step's table)."""
         self._update_view()
         png = self.view.png()
         self.image.value = png
         self.downloads.new_picture(png, self.state.step)
+        self.step_label.value = self._describe_step()
 
     def _update_view(self):
-        """Everything a half-step changes except the PNG: artists, label, table, formulas."""
+        """Everything a half-step changes but the PNG and the label: artists, table,
+        formulas, the picture's text alternative."""
         self.view.select(self.state.selected_point)
         self.view.show(self.state.step)
-        self.step_label.value = self._describe_step()
         st = self.state
         self.a11y.alt = worked.narrate(
             st.X, st.history, st.step, responsibilities=self._responsibilities(st.step)
@@ -652,6 +682,14 @@ class EMExplorer:
             f"<b>Half-step {s} of {self.n_steps - 1}</b> — {text} "
             f"Log-likelihood: <b>{ll:.4f}</b>{status}{note_html}"
         )
+
+
+def _note_html(text):
+    """A note (not a mistake) beside a control: how something was understood."""
+    return (
+        '<div role="status" style="border:1px solid #0072B2;background:#eef6fb;'
+        f'padding:6px 10px;border-radius:4px">{_html_escape(text)}</div>'
+    )
 
 
 def _same_in_1d(dataset, before, after):
