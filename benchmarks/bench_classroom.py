@@ -58,7 +58,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +68,12 @@ import bench_em  # noqa: E402  (the report helpers: publish, write_section, mach
 
 # Chromium, free ports and the loopback opener exactly as the browser tests have them.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser_helpers import CHROMIUM_ARGS, DIRECT, chromium_path, free_port  # noqa: E402
+from browser_helpers import (  # noqa: E402
+    CHROMIUM_ARGS,
+    answers,
+    chromium_path,
+    free_port,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -239,7 +243,7 @@ class VoilaServer:
                 start_new_session=True,
             )
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not self._answers(self.url + "voila/static/voila.js"):
+        while not answers(self.url + "voila/static/voila.js"):
             if self.process.poll() is not None:
                 raise RuntimeError(
                     f"voila exited with code {self.process.returncode}:\n{self.log_tail()}"
@@ -248,17 +252,6 @@ class VoilaServer:
                 raise RuntimeError(f"voila did not answer in time:\n{self.log_tail()}")
             time.sleep(0.2)
         return self
-
-    @staticmethod
-    def _answers(url) -> bool:
-        """Any HTTP answer to a static file (it starts no kernel)."""
-        try:
-            with DIRECT.open(url, timeout=2):
-                return True
-        except urllib.error.HTTPError:
-            return True
-        except (urllib.error.URLError, OSError):
-            return False
 
     def log_tail(self, n=40) -> str:
         try:

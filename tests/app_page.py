@@ -147,6 +147,13 @@ class App:
         self.page.locator(".gmm-settings").get_by_text("Model and start", exact=True).first.click()
         self.page.locator(".gmm-k input").wait_for(state="visible")
 
+    def choose_data(self, label: str):
+        """Data: choose a data set from the menu by its label, and wait for its refit."""
+        if not self.page.locator(".gmm-data select").is_visible():
+            self.open_data_section()
+        with self.refitting():
+            self.page.locator(".gmm-data select").select_option(label=label)
+
     def use_kmeans_with_k(self, k: int):
         """Model and start: a k-means start (the toy's own start has K = 2), then K = k."""
         self.open_model_section()

@@ -152,11 +152,7 @@ def _first_e_step_table_shows(app, points: str, columns: list[str], values=()):
 
 def test_choosing_old_faithful_both_columns(app):
     app.open()
-    app.open_data_section()
-    with app.refitting():
-        app.page.locator(".gmm-data select").select_option(
-            label="Old Faithful: both columns (2-D)"
-        )
+    app.choose_data("Old Faithful: both columns (2-D)")
     app.wait_step(0)
     _first_e_step_table_shows(app, "272 points", ["point", "eruptions", "waiting"])
 

@@ -243,11 +243,7 @@ def test_a_clicker_steps_whatever_was_clicked_last(app, artifacts_dir):
 def test_home_and_end_go_to_the_first_and_last_half_step_of_any_run(app):
     """The slider's own End key stopped at the first run's length on a longer run."""
     app.open()
-    app.open_data_section()
-    with app.refitting():
-        app.page.locator(".gmm-data select").select_option(
-            label="Old Faithful: both columns (2-D)"
-        )
+    app.choose_data("Old Faithful: both columns (2-D)")
     app.wait_step(0)
     last = int(app.label().split(" of ", 1)[1].split()[0])
     assert last > 46, last
@@ -343,11 +339,7 @@ def test_the_whole_curve_switch_and_the_m_step_numbers(app, artifacts_dir):
 
 def test_the_old_faithful_demo_travels_and_an_upload_shows_its_name(app, tmp_path):
     app.open()
-    app.open_data_section()
-    with app.refitting():
-        app.page.locator(".gmm-data select").select_option(
-            label="Old Faithful: both columns (2-D)"
-        )
+    app.choose_data("Old Faithful: both columns (2-D)")
     app.wait_step(0)
     label = app.label()
     steps = int(label.split("Half-step 0 of ")[1].split()[0])
