@@ -7,10 +7,10 @@ server with real pages; these pin the rule itself, including the JupyterHub case
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from types import SimpleNamespace
 
+import fresh_loop
 import pytest
 
 from gmm_viz import serving
@@ -58,7 +58,7 @@ class _Manager(ClassroomKernelManager):
 
     def check(self):
         for kernel_id in list(self._kernels):
-            asyncio.run(self.cull_kernel_if_idle(kernel_id))
+            fresh_loop.run(self.cull_kernel_if_idle(kernel_id))
 
 
 class _Done:
@@ -146,4 +146,4 @@ def test_a_dead_kernel_is_culled_at_once_and_a_gone_one_is_skipped(clock):
     m._kernels["dead"].execution_state = "dead"
     m.check()
     assert m.culled == ["dead"]
-    assert asyncio.run(m.cull_kernel_if_idle("never-was")) is None
+    assert fresh_loop.run(m.cull_kernel_if_idle("never-was")) is None

@@ -386,6 +386,8 @@ def test_play_steps_on_the_kernels_clock_to_the_end_then_stops(toy):
     the end the button says Play again; Pause stops at once."""
     import asyncio
 
+    import fresh_loop
+
     toy._player.interval_s = 0.01
     seen = []
     toy.step_slider.observe(lambda ch: seen.append(ch["new"]), names="value")
@@ -396,7 +398,7 @@ def test_play_steps_on_the_kernels_clock_to_the_end_then_stops(toy):
         while toy._player.playing:
             await asyncio.sleep(0.01)
 
-    asyncio.run(play_to_the_end())
+    fresh_loop.run(play_to_the_end())
     last = toy.n_steps - 1
     assert seen == list(range(1, last + 1)), seen
     assert toy.step == last and toy.play_button.value is False
@@ -410,7 +412,7 @@ def test_play_steps_on_the_kernels_clock_to_the_end_then_stops(toy):
         await asyncio.sleep(0.05)
         return shown
 
-    shown = asyncio.run(play_then_pause())
+    shown = fresh_loop.run(play_then_pause())
     assert 0 < toy.step == shown < last
     _assert_no_message(toy)
 
