@@ -575,9 +575,12 @@ def summarize(cfg: ClassConfig, raw: dict) -> dict:
         "step": stats(latencies(sim, "steps", cfg.behaviour.step_timeout)),
         "step_idle": stats([s["idle"] for r in sim for s in r["steps"] if "idle" in s]),
         "refit": stats(latencies(sim, "refits", cfg.behaviour.refit_timeout)),
-        "browser_page_load": stats(
-            [ld["interactive"] for r in real for ld in r["loads"] if ld.get("ok")], (50, 95)
-        ),
+        "browser_page_load": {
+            **stats(
+                [ld["interactive"] for r in real for ld in r["loads"] if ld.get("ok")], (50, 95)
+            ),
+            "failed": sum(1 for r in real for ld in r["loads"] if not ld.get("ok")),
+        },
         "browser_step": stats([s["latency"] for r in real for s in r["steps"]]),
         "errors": errors,
         "errors_total": sum(errors.values()),
@@ -708,14 +711,17 @@ def table(summaries) -> list[str]:
             "Real Chromium pages in the same runs (page load to the picture decoded and the "
             "slider enabled; Next/Previous click to the new picture decoded):",
             "",
-            "| students + browsers | browser page load p50 / max | browser step p50 / p95 "
+            "| students + browsers | browser page load p50 / p95 / max | browser step p50 / p95 "
             "| simulated step p50 / p95 |",
             "|---:|---:|---:|---:|",
         ]
         for s in summaries:
             bp, bs, st = s["browser_page_load"], s["browser_step"], s["step"]
             lines.append(
-                f"| {s['students']} + {s['browsers']} | {_s(bp, 'p50')} / {_s(bp, 'max')} s "
+                f"| {s['students']} + {s['browsers']} "
+                f"| {_s(bp, 'p50')} / {_s(bp, 'p95')} / {_s(bp, 'max')} s"
+                + (f" ({bp['failed']} failed)" if bp.get("failed") else "")
+                + " "
                 f"| {_s(bs, 'p50', 1e3, '{:.0f}')} / {_s(bs, 'p95', 1e3, '{:.0f}')} ms "
                 f"| {_s(st, 'p50', 1e3, '{:.0f}')} / {_s(st, 'p95', 1e3, '{:.0f}')} ms |"
             )
@@ -899,8 +905,8 @@ def parse_args(argv):
     after = args.after or ("10,20" if args.quick else "60,90")
     args.after = tuple(float(a) for a in after.split(","))
     args.sizes = [int(x) for x in args.sweep.split(",")] if args.sweep else [args.students]
-    if min(args.sizes) < 1 or args.browsers < 0:
-        p.error("class sizes must be at least 1")
+    if args.browsers < 0 or min(args.sizes) < (0 if args.browsers else 1):
+        p.error("class sizes must be at least 1 (or 0 with --browsers: real pages only)")
     return args
 
 
