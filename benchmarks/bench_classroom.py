@@ -99,6 +99,7 @@ class Proc:
     pid: int
     ppid: int
     cpu: float  # own user + system seconds, plus those of reaped children
+    own_cpu: float  # own user + system seconds only
     rss: int  # bytes
     start: int  # clock ticks after boot: with the pid, names the process
 
@@ -119,6 +120,7 @@ def read_procs() -> dict[int, Proc]:
             pid=int(entry.name),
             ppid=int(rest[1]),
             cpu=sum(int(x) for x in rest[11:15]) / CLK_TCK,
+            own_cpu=sum(int(x) for x in rest[11:13]) / CLK_TCK,
             rss=int(rest[21]) * PAGE,
             start=int(rest[19]),
         )
@@ -322,6 +324,8 @@ class Monitor:
         s = {
             "t": round(t, 2),
             "server_cpu": sum(procs[p].cpu for p in server_tree),
+            # Voila's own process (tornado: pages, the kernels' websockets), kernels apart.
+            "voila_cpu": procs[root].own_cpu if root in procs else 0.0,
             "generator_cpu": sum(procs[p].cpu for p in own_tree),
             "kernels": len(alive_kernels),
             "kernel_ids": sorted(alive_kernels.values()),
@@ -487,6 +491,7 @@ async def run_class(server: VoilaServer, cfg: ClassConfig, settle_max: float) ->
         "cpu_window": {
             "seconds": t_left,
             "server_cpu": end_sample["server_cpu"] - start_sample["server_cpu"],
+            "voila_cpu": end_sample["voila_cpu"] - start_sample["voila_cpu"],
             "generator_cpu": end_sample["generator_cpu"] - start_sample["generator_cpu"],
         },
         "left": left,
@@ -601,6 +606,7 @@ def summarize(cfg: ClassConfig, raw: dict) -> dict:
             "window_s": round(wall, 1),
             "server_s": round(cpu["server_cpu"], 1),
             "server_pct_of_cores": round(100 * cpu["server_cpu"] / (wall * CORES), 1),
+            "voila_s": round(cpu.get("voila_cpu", 0.0), 1),
             "generator_s": round(cpu["generator_cpu"], 1),
             "generator_pct_of_cores": round(100 * cpu["generator_cpu"] / (wall * CORES), 1),
         },
@@ -669,7 +675,8 @@ def console(summary):
     )
     log(
         f"  server CPU: {c['server_s']} s over {c['window_s']} s = {c['server_pct_of_cores']} % "
-        f"of {CORES} cores; load generator {c['generator_s']} s "
+        f"of {CORES} cores (Voila's own process {c.get('voila_s', '?')} s, the rest its "
+        f"kernels); load generator {c['generator_s']} s "
         f"({c['generator_pct_of_cores']} %)"
     )
     left = ", ".join(

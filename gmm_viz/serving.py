@@ -17,6 +17,14 @@ culler, which ``voila.json`` turns on to free the kernels of browsers that vanis
   page was closed in the meantime (the page's shutdown beacon) is gone from the list, and the
   check raised ``KeyError`` into the server log on every such race.
 
+And one repair to how kernels start: **a class's kernels speak over Unix sockets, not TCP
+ports.** A kernel's five TCP ports are picked free by the server, then bound by the kernel a
+moment later; in between, the server's own connections to the kernels already running take
+ports from the same range. Warming a pool of 70 kernels on two cores, 9 of 77 kernels died
+at start ("Address already in use") and their pages got no kernel. Over ``ipc`` (a socket
+file beside the kernel's connection file) there is no port to take; where that path would be
+too long for a socket (about 107 bytes), the kernel keeps TCP.
+
 ``voila.json`` names this class (``VoilaConfiguration.multi_kernel_manager_class``); Voila adds
 its preheated pool on top (a subclass made at start-up, whose ``_pools`` this class reads).
 Under JupyterHub each student's server uses it as ``ServerApp.kernel_manager_class``
@@ -26,13 +34,18 @@ time from the app's execution to the page's connection.
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import timedelta
 
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Float
+from traitlets import Bool, Float, TraitError
 
 __all__ = ["ClassroomKernelManager"]
+
+# A Unix socket's path must fit in sockaddr_un.sun_path (108 bytes on Linux, with its NUL).
+_SOCKET_PATH_MAX = 107
 
 
 class ClassroomKernelManager(AsyncMappingKernelManager):
@@ -49,11 +62,29 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         ),
     )
 
+    unix_sockets = Bool(
+        True,
+        config=True,
+        help=(
+            "Start kernels on Unix sockets (zmq's ipc transport) instead of TCP ports where "
+            "the platform has them and the socket paths fit: no port can be taken by "
+            "another connection between the server picking it and the kernel binding it."
+        ),
+    )
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._ever_connected: set[str] = set()
         # kernel id -> when the culler first saw it out of the pool with no page connected.
         self._unconnected_since: dict = {}
+
+    def pre_start_kernel(self, kernel_name, kwargs):
+        km, kernel_name, kernel_id = super().pre_start_kernel(kernel_name, kwargs)
+        if self.unix_sockets and km.transport == "tcp" and _ipc_fits(km.connection_file):
+            km.transport = "ipc"
+            km.ip = os.path.splitext(km.connection_file)[0] + "-ipc"  # files kernel-<id>-ipc-N
+            km.cache_ports = False  # no TCP ports to reserve
+        return km, kernel_name, kernel_id
 
     def notify_connect(self, kernel_id):
         self._ever_connected.add(kernel_id)
@@ -81,7 +112,7 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             return False
         now = utcnow()
         since = self._unconnected_since.setdefault(kernel_id, now)
-        last_activity = getattr(self._kernels[kernel_id], "last_activity", None) or since
+        last_activity = _last_activity(self._kernels[kernel_id]) or since
         waited = now - max(since, last_activity)
         return waited < timedelta(seconds=self.page_connect_grace)
 
@@ -94,6 +125,29 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             return None  # ready for the next page to arrive
         kernel = self._kernels[kernel_id]
         dead = getattr(kernel, "execution_state", None) == "dead"
+        if dead and _last_activity(kernel) is None:
+            # It died before its first reply (so jupyter_server never set its clock): the
+            # stock culler raised on it every interval. Nothing of it can be used.
+            self.log.warning("Shutting down kernel %s: it died while starting.", kernel_id)
+            await self.shutdown_kernel(kernel_id, now=True)
+            return None
         if not dead and self._waiting_for_its_page(kernel_id):
             return None
         return await super().cull_kernel_if_idle(kernel_id)
+
+
+def _last_activity(kernel):
+    """A kernel's last activity, or None before jupyter_server first set it (reading the
+    unset trait raises a TraitError, not an AttributeError)."""
+    try:
+        return getattr(kernel, "last_activity", None)
+    except TraitError:
+        return None
+
+
+def _ipc_fits(connection_file) -> bool:
+    """True where zmq's ipc transport works and the kernel's socket paths are short enough."""
+    if sys.platform == "win32" or not connection_file:
+        return False
+    longest = os.path.splitext(os.path.abspath(connection_file))[0] + "-ipc-99999"
+    return len(longest.encode()) <= _SOCKET_PATH_MAX

@@ -12,6 +12,7 @@ missing browser makes every test here fail: CI must not pass by skipping.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import statistics
 import time
@@ -274,5 +275,16 @@ def test_downloads_arrive_and_open(app, artifacts_dir):
     app.page.locator('a.gmm-png[download="toy-step-1.png"]').wait_for()
     saved = check_downloads(app.page, app.page.locator(".gmm-explorer"), artifacts_dir, "voila")
     assert saved["png"].name == "voila-toy-step-1.png"
+    # The file is the picture on the screen (the link hands over the image the page shows).
+    shown = app.page.evaluate(
+        """async () => {
+          const img = document.querySelector(".gmm-figure img");
+          const data = await (await fetch(img.src)).arrayBuffer();
+          const digest = await crypto.subtle.digest("SHA-256", data);
+          const hex = (b) => b.toString(16).padStart(2, "0");
+          return Array.from(new Uint8Array(digest), hex).join("");
+        }"""
+    )
+    assert hashlib.sha256(saved["png"].read_bytes()).hexdigest() == shown
     assert saved["gif"].name == "voila-toy-run.gif"
     app.assert_no_errors()

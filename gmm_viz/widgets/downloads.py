@@ -1,10 +1,11 @@
 """The explorer's downloads: this picture (PNG), the run (GIF), the numbers (CSV).
 
-Each file reaches the browser as a link with the file inside it (a ``data:`` address and a
-``download`` name), so it works the same in JupyterLab, Notebook 7 and Voila, with no
-server route and nothing written on the server. The picture's link follows every
-half-step; the numbers' link every fit; the GIF, which takes a second or two, is made when
-asked for.
+The numbers and the GIF reach the browser as links with the file inside them (a ``data:``
+address and a ``download`` name), so they work the same in JupyterLab, Notebook 7 and
+Voila, with no server route and nothing written on the server. The numbers' link follows
+every fit; the GIF, which takes a second or two, is made when asked for. The picture is
+already in the page: its link (a small anywidget) hands the browser the explorer's own
+image when clicked, so a half-step sends only the new file name, not the picture twice.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import base64
 import html
 import re
 
+import anywidget
 import ipywidgets as widgets
+import traitlets
 
 from gmm_viz import export
 
@@ -31,6 +34,46 @@ def _link(data, mime, filename, label, css_class):
         f'<a class="{css_class}" download="{html.escape(filename)}" href="{href}" {_LINK}>'
         f"⬇ {html.escape(label)}</a>"
     )
+
+
+_PICTURE_LINK_ESM = r"""
+function render({ model, el }) {
+  const a = document.createElement("a");
+  a.className = "gmm-png";
+  a.setAttribute("style", model.get("css"));
+  a.textContent = "⬇ " + model.get("label");
+  // The picture shown, read when the link is used: the image widget's own object URL.
+  function picture() {
+    const root = el.closest(".gmm-explorer");
+    return root && root.querySelector(".gmm-figure img, img.gmm-figure");
+  }
+  function sync() {
+    a.setAttribute("download", model.get("filename"));
+    const img = picture();
+    if (img && img.src) a.href = img.src;
+  }
+  a.addEventListener("click", sync);  // before the browser follows the link
+  a.addEventListener("focus", sync);
+  a.addEventListener("mouseenter", sync);
+  model.on("change:filename", sync);
+  el.appendChild(a);
+  sync();
+  return () => model.off("change:filename", sync);
+}
+export default { render };
+"""
+
+
+class PictureLink(anywidget.AnyWidget):
+    """A download link for the picture the explorer shows, saved as ``filename``.
+
+    The browser already holds the picture; this widget only keeps the file name in step.
+    """
+
+    _esm = _PICTURE_LINK_ESM
+    filename = traitlets.Unicode("em.png").tag(sync=True)
+    label = traitlets.Unicode("this picture (PNG)").tag(sync=True)
+    css = traitlets.Unicode(_LINK[len('style="') : -1]).tag(sync=True)
 
 
 def _size(n_bytes):
@@ -56,7 +99,7 @@ class DownloadBar:
         self.fps = fps
         self._view = None
         self._stem = "em"
-        self.png_link = widgets.HTML()
+        self.png_link = PictureLink()
         self.csv_link = widgets.HTML()
         self.gif_button = widgets.Button(
             description="Make the run's GIF",
@@ -83,11 +126,9 @@ class DownloadBar:
         self.gif_button.disabled = False
         self.gif_button.description = "Make the run's GIF"
 
-    def new_picture(self, png, step):
-        """The picture shown changed: its link now holds it."""
-        self.png_link.value = _link(
-            png, "image/png", f"{self._stem}-step-{step}.png", "this picture (PNG)", "gmm-png"
-        )
+    def new_picture(self, step):
+        """The picture shown changed: its link saves it under the half-step's name."""
+        self.png_link.filename = f"{self._stem}-step-{step}.png"
 
     def make_gif(self):
         """Draw the run into a GIF and offer it as a link (the picture shown is kept)."""

@@ -623,7 +623,7 @@ class EMExplorer:
         self._update_view()
         png = self.view.png()
         self.image.value = png
-        self.downloads.new_picture(png, self.state.step)
+        self.downloads.new_picture(self.state.step)
         self.step_label.value = self._describe_step()
 
     def _update_view(self):
