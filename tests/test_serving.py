@@ -224,3 +224,31 @@ def test_a_kernel_that_died_while_starting_is_shut_down_not_an_error_each_interv
     manager._kernel_connections["k"] = 0
     manager.check()
     assert manager.culled == ["k"]
+
+
+def test_an_app_kernel_is_stopped_at_once_and_a_notebook_kernel_politely(monkeypatch):
+    """A page's kernel (Voila's environment) runs no exit when its page leaves: IPython's
+    exit (a full garbage collection, the teardown) was a tenth of a class's server CPU."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    asked = []
+
+    async def fake_start(self, *args, **kwargs):
+        return kwargs.get("kernel_id", "nb")
+
+    async def fake_shutdown(self, kernel_id, now=False, restart=False):
+        asked.append((kernel_id, now, restart))
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", fake_start)
+    monkeypatch.setattr(AsyncMappingKernelManager, "shutdown_kernel", fake_shutdown)
+    manager = ClassroomKernelManager()
+
+    async def scenario():
+        await manager.start_kernel(kernel_id="app", env={"VOILA_PREHEAT": "True"})
+        await manager.start_kernel(kernel_id="nb", env={"PATH": "/usr/bin"})
+        await manager.shutdown_kernel("app", restart=True)  # a restart keeps it polite
+        await manager.shutdown_kernel("app")
+        await manager.shutdown_kernel("nb")
+
+    fresh_loop.run(scenario())
+    assert asked == [("app", False, True), ("app", True, False), ("nb", False, False)]
