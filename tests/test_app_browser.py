@@ -278,7 +278,7 @@ def test_downloads_arrive_and_open(app, artifacts_dir):
     # The file is the picture on the screen (the link hands over the image the page shows).
     shown = app.page.evaluate(
         """async () => {
-          const img = document.querySelector(".gmm-figure img");
+          const img = document.querySelector(".gmm-figure img, img.gmm-figure");
           const data = await (await fetch(img.src)).arrayBuffer();
           const digest = await crypto.subtle.digest("SHA-256", data);
           const hex = (b) => b.toString(16).padStart(2, "0");

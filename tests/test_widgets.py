@@ -1135,6 +1135,7 @@ def test_downloads_follow_the_picture_and_the_fit(toy):
     toy.step = 3
     assert toy.downloads.png_link.filename == "toy-step-3.png"
     assert ".gmm-figure img" in toy.downloads.png_link._esm
+    toy.step = 2
     name, mime, text = _link_payload(toy.downloads.csv_link.value, "gmm-csv")
     assert (name, mime) == ("toy-history.csv", "text/csv")
     rows = list(csv.DictReader(io.StringIO(text.decode())))
