@@ -138,6 +138,9 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=None, help="report file")
     parser.add_argument("--date", default=None, help="date for the report (default today)")
     parser.add_argument("--label", default="", help="a heading for this run's section")
+    parser.add_argument(
+        "--sizes", default=None, help="N values, comma-separated (default 1e4,1e5,1e6)"
+    )
     parser.add_argument("--blas-threads", type=int, default=None)
     args = parser.parse_args(argv)
 
@@ -153,6 +156,8 @@ def main(argv=None):
     load_start = os.getloadavg()[0]
     log(f"machine: {json.dumps(info)}")
     sizes = bench_em.QUICK_SIZES if args.quick else bench_em.FULL_SIZES
+    if args.sizes:
+        sizes = [int(float(x)) for x in args.sizes.split(",")]
     results = []
     for n in sizes:
         for d in bench_em.DIMS:
