@@ -115,7 +115,31 @@ def sklearns(k, max_iter, weights, means, covariances):
     )
 
 
-MAKERS = {"ours": ours, "sklearn": sklearns}
+class _OneThread:
+    """Our estimator with its blocks on one thread (the engine before threads, as a peer)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def fit(self, X):
+        from gmm_viz.em import blocks
+
+        saved, blocks.max_threads = blocks.max_threads, 1
+        try:
+            self.model.fit(X)
+        finally:
+            blocks.max_threads = saved
+        return self
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
+def ours_one_thread(k, max_iter, weights, means, covariances):
+    return _OneThread(ours(k, max_iter, weights, means, covariances))
+
+
+MAKERS = {"ours": ours, "ours, 1 thread": ours_one_thread, "sklearn": sklearns}
 
 
 # The clock: wall time by default; "cpu" (this process's CPU time) is steadier on a shared
@@ -131,6 +155,47 @@ def timed_fit(name, X, k, max_iter, start):
         warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning: tol=0 on purpose
         model.fit(X)
     return clock() - t0, model
+
+
+def timed_fit_both(name, X, k, max_iter, start):
+    """A fit timed by the wall clock and by this process's CPU seconds (all its threads)."""
+    model = MAKERS[name](k, max_iter, *start)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning: tol=0 on purpose
+        w0, c0 = time.perf_counter(), time.process_time()
+        model.fit(X)
+        w1, c1 = time.perf_counter(), time.process_time()
+    return w1 - w0, c1 - c0, model
+
+
+def simd_level():
+    """numpy's SIMD extensions as ``np.show_runtime()`` reports them: the baseline, the
+    extensions found on this CPU (and those switched off by NPY_DISABLE_CPU_FEATURES)."""
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        runtime = np.show_runtime() or []
+    if not runtime:  # older numpy prints only
+        from numpy._core._multiarray_umath import __cpu_features__
+
+        found = [name for name, on in __cpu_features__.items() if on]
+        return {"found": found, "baseline": [], "not_found": []}
+    for entry in runtime:
+        if "simd_extensions" in entry:
+            return entry["simd_extensions"]
+    return {"found": [], "baseline": [], "not_found": []}
+
+
+def describe_simd(simd):
+    """One line: the widest extensions numpy dispatches to here (AVX512F or AVX2 ...)."""
+    found = set(simd.get("found", [])) | set(simd.get("baseline", []))
+    widest = [x for x in ("AVX512_SKX", "AVX512F", "AVX2", "SSE42") if x in found]
+    top = widest[0] if widest else "none of SSE4.2/AVX2/AVX-512"
+    avx512 = "with AVX-512" if "AVX512F" in found else "no AVX-512"
+    disabled = os.environ.get("NPY_DISABLE_CPU_FEATURES", "").split()
+    off = f"; switched off by NPY_DISABLE_CPU_FEATURES: {' '.join(disabled)}" if disabled else ""
+    return f"numpy dispatches up to {top} ({avx512}){off}"
 
 
 def parameter_difference(a, b):
@@ -322,6 +387,13 @@ def machine_info():
         match = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
         if match:
             cpu = match.group(1).strip()
+        # The model name of a virtual machine can be bare ("AMD EPYC"): family and model
+        # tell the generation (AMD family 25 is Zen 3/4, 26 is Zen 5).
+        fields = dict(re.findall(r"^(cpu family|model|stepping)\s*:\s*(\d+)$", text, re.M))
+        if fields:
+            cpu += " (family {}, model {})".format(
+                fields.get("cpu family", "?"), fields.get("model", "?")
+            )
     except OSError:
         pass
     import sklearn
@@ -329,6 +401,7 @@ def machine_info():
     info = {
         "cpu": cpu,
         "cores": os.cpu_count(),
+        "simd": describe_simd(simd_level()),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "sklearn": sklearn.__version__,
@@ -372,7 +445,7 @@ def render(results, memory, info, date, command):
         "docstring and in `benchmarks/README.md`)."
     )
     lines.append("")
-    lines.append(f"- CPU: {info['cpu']}, {info['cores']} cores")
+    lines.append(f"- CPU: {info['cpu']}, {info['cores']} cores; {info['simd']}")
     lines.append(
         f"- Python {info['python']}, numpy {info['numpy']}, scikit-learn {info['sklearn']}"
     )

@@ -13,23 +13,24 @@ import math
 import os
 import re
 import sys
+import traceback
 
 import numpy as np
 
 from gmm_viz import datasets, export, plotting, worked
 from gmm_viz.conventions import run_title
-from gmm_viz.em import COVARIANCE_TYPES, PARAMETER_NAMES
+from gmm_viz.em import COVARIANCE_TYPES, INIT_METHODS, PARAMETER_NAMES, covariance_type
 from gmm_viz.errors import DataError, GMMVizError, ParameterError
 
 __all__ = ["build_parser", "main"]
 
 PROG = "gmm-viz"
-INIT_METHODS = ("kmeans", "k-means++", "random_from_data", "random")
 FORMATS = ("text", "markdown", "json", "csv")
 # animate runs to convergence unless --iterations says otherwise.
 ANIMATE_TOL = 1e-6
 ANIMATE_MAX_ITER = 500
 EXIT_USAGE = 2
+EXIT_BUG = 1  # an internal error (a bug), told apart from a mistake in the input
 
 DESCRIPTION = """\
 Step through EM for Gaussian mixture models and print the worked solution: per iteration the
@@ -432,7 +433,7 @@ def _prepare(args, stdin):
     check_count(weights, "--weights", "weight")
     covariances = None
     if variances is not None:
-        if cov_type == "tied":
+        if covariance_type(cov_type).shared:
             if len(set(variances)) != 1:
                 raise ParameterError(
                     "--variances: with --covariance-type tied all components share one "
@@ -441,9 +442,8 @@ def _prepare(args, stdin):
             covariances = np.array([[variances[0]]])
         else:
             check_count(variances, "--variances", "variance")
-            covariances = np.array(variances).reshape(
-                {"full": (k, 1, 1), "diag": (k, 1), "spherical": (k,)}[cov_type]
-            )
+            full = np.array(variances, dtype=float)[:, None, None]
+            covariances = covariance_type(cov_type).from_full(full, None)
 
     # The data set's suggested start fills in what was not given.
     given = [
@@ -505,11 +505,7 @@ def _animate(args, stdin, stdout):
     # The output's name is checked first: a wrong extension is said before any work.
     fmt = export.animation_format(args.output)
     ds, k, options, _ = _prepare(args, stdin)
-    if ds.X.shape[1] > 2:
-        raise DataError(
-            f"An animation shows 1 or 2 columns and {ds.name} has {ds.X.shape[1]}; choose "
-            "one or two with --columns."
-        )
+    plotting.check_drawable(ds.X.shape[1], "An animation", "choose one or two with --columns")
     if args.iterations is None:
         options.update(iterations=ANIMATE_MAX_ITER, tol=ANIMATE_TOL)
     solution = worked.solve(ds.X, k, **options)
@@ -548,7 +544,9 @@ def _describe_os_error(exc):
 
 
 def main(argv=None):
-    """Run ``gmm-viz``; return the exit status (0, or 2 after an ``error:`` line).
+    """Run ``gmm-viz``; return the exit status: 0; 2 after an ``error:`` line (a mistake in
+    the input, said in one sentence); 1 after an ``internal error:`` and its traceback (a
+    bug of gmm_viz, to report).
 
     Parameters
     ----------
@@ -573,14 +571,20 @@ def main(argv=None):
         except (OSError, ValueError, AttributeError):
             pass
         return 0
-    except _UsageError as exc:
-        message = str(exc)
-    except (GMMVizError, ValueError) as exc:
+    except (_UsageError, GMMVizError) as exc:  # the user's input: one sentence
         message = str(exc)
     except OSError as exc:
         message = _describe_os_error(exc)
     except KeyboardInterrupt:
         print("error: interrupted.", file=stderr)
         return 130
+    except Exception:  # a bug of gmm_viz, not a mistake of the user: say so, with the trace
+        print(
+            f"internal error: {PROG} failed on a problem of its own, not of your input; "
+            "please report it with the command you ran and this message:",
+            file=stderr,
+        )
+        traceback.print_exc(file=stderr)
+        return EXIT_BUG
     print(f"error: {_one_line(message)}", file=stderr)
     return EXIT_USAGE

@@ -10,6 +10,7 @@ import math
 import numpy as np
 from matplotlib.colors import to_hex, to_rgba_array
 
+from gmm_viz.em import covariance_types
 from gmm_viz.errors import ParameterError
 
 __all__ = [
@@ -161,6 +162,6 @@ def run_title(name, n_points, n_components, covariance_type, n_features):
     title = f"{name}: {n_points} point{'s' if n_points != 1 else ''}, K = {n_components}"
     if n_features > 1:
         title += f", {covariance_type} covariance"
-    elif covariance_type == "tied":
+    elif not covariance_types.get(covariance_type).same_as_full_in_1d:
         title += ", one shared variance"
     return title

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_viz.em import as_params as _as_params
+from gmm_viz.em import check_data as _check_X
 from gmm_viz.em import component_densities, e_step
-from gmm_viz.em.params import _as_params, _check_X
 
 __all__ = [
     "Feedback",

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_viz.em import check_data as _check_X
+from gmm_viz.em import is_whole_number as _is_whole
 from gmm_viz.em.estimator import GaussianMixtureEM
-from gmm_viz.em.params import _check_X, _is_whole
 from gmm_viz.errors import ParameterError
 
 __all__ = ["HeldOutResult", "held_out_log_likelihood"]

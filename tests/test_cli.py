@@ -438,3 +438,23 @@ def test_standard_input_is_labelled_as_such_and_decimal_commas_are_said():
     assert "uploaded file" not in r.stdout
     assert r.stderr.startswith("note: Read with decimal commas ('0,9' as 0.9): 5 values.")
     assert "Traceback" not in r.stderr
+
+
+def test_a_bug_is_told_apart_from_a_mistake_in_the_input(monkeypatch, capsys):
+    """Issue 17: any ValueError used to become an `error:` line and exit 2, so a bug of
+    gmm_viz read as the user's mistake. Now only the package's own errors (one sentence
+    about the input) do; anything else says it is an internal error, with its traceback."""
+    from gmm_viz import cli
+
+    def broken(args, stdin, stdout):
+        raise ValueError("operands could not be broadcast together")
+
+    monkeypatch.setattr(cli, "_solve", broken)
+    assert cli.main(["solve", "--data", "toy"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: gmm-viz failed on a problem of its own")
+    assert "Traceback" in err and "operands could not be broadcast" in err
+    monkeypatch.undo()
+    assert cli.main(["solve", "--data", "nowhere.csv"]) == 2  # the input: one sentence
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err

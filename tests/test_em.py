@@ -877,8 +877,8 @@ def test_identical_values_of_any_magnitude_can_be_fitted():
         model = GaussianMixtureEM(1).fit(X)
         np.testing.assert_array_equal(model.means_, X[:1])
         # reg_covar, unless that is below what values this large can resolve: then the
-        # floor, a standard deviation far below the value itself.
-        expected = max(1e-6, (1e5 * np.finfo(float).eps * value) ** 2)
+        # floor, a standard deviation of 16 units in the last place of the value.
+        expected = max(1e-6, (16 * np.finfo(float).eps * value) ** 2)
         np.testing.assert_allclose(model.covariances_[0], expected * np.eye(2), rtol=1e-3)
         model = GaussianMixtureEM(1, reg_covar=0.0).fit(X)
         assert_history_finite(model.history_)

@@ -165,11 +165,8 @@ def test_get_params_and_set_params_follow_sklearn():
     model = GaussianMixtureEM(3, covariance_type="diag", random_state=4)
     params = model.get_params()
     assert params["n_components"] == 3 and params["covariance_type"] == "diag"
-    assert set(params) == set(GaussianMixture().get_params()) - {
-        "precisions_init",
-        "verbose",
-        "verbose_interval",
-    } | {"covariances_init", "fixed"}
+    # Every scikit-learn parameter (precisions_init and verbose included), plus ours.
+    assert set(params) == set(GaussianMixture().get_params()) | {"covariances_init", "fixed"}
     assert model.set_params(n_components=5, tol=1e-4) is model
     assert model.n_components == 5 and model.tol == 1e-4
     with pytest.raises(ValueError, match="no parameter 'n_clusters'"):
@@ -386,3 +383,103 @@ def test_held_out_log_likelihood_refuses_bad_options(kwargs, pattern):
     args = {"ks": [1, 2], **kwargs}
     with pytest.raises(ParameterError, match=pattern):
         held_out_log_likelihood(X, args.pop("ks"), **args)
+
+
+# --------------------------------------------------------------------------------------
+# Issue 17: refuse what cannot be fitted, accept what scikit-learn users pass
+# --------------------------------------------------------------------------------------
+
+
+def test_float32_models_score_in_float32_as_sklearn():
+    X = two_clusters().astype(np.float32)
+    ours = GaussianMixtureEM(2, random_state=0).fit(X)
+    theirs = GaussianMixture(2, random_state=0).fit(X)
+    for method in ("predict_proba", "score_samples"):
+        assert getattr(ours, method)(X).dtype == getattr(theirs, method)(X).dtype == np.float32
+        as64 = X.astype(np.float64)
+        assert getattr(ours, method)(as64).dtype == getattr(theirs, method)(as64).dtype
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-4)
+
+
+@pytest.mark.parametrize("method", ["fit", "predict"])
+def test_complex_data_are_refused_with_a_sentence(method):
+    X = two_clusters()
+    model = GaussianMixtureEM(2, random_state=0).fit(X)
+    Z = X[:, 0] + 1j * X[:, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning on the way to the sentence
+        with pytest.raises(DataError, match=r"complex numbers; give the real and imaginary"):
+            getattr(model, method)(Z[:, None] if method == "predict" else Z)
+
+
+def test_sparse_data_are_refused_with_a_sentence():
+    sparse = pytest.importorskip("scipy.sparse")
+    X = sparse.csr_matrix(two_clusters())
+    with pytest.raises(DataError, match=r"^Sparse data cannot be fitted .* X\.toarray\(\)"):
+        GaussianMixtureEM(2).fit(X)
+
+
+@pytest.mark.parametrize("value", ["x", [1e-6], None, True, float("nan"), -1.0])
+def test_reg_covar_that_is_not_a_number_gets_a_sentence(value):
+    with pytest.raises(ParameterError, match=r"^reg_covar must be a non-negative number; got"):
+        GaussianMixtureEM(2, reg_covar=value).fit(two_clusters())
+
+
+def test_a_random_state_object_is_accepted_and_used():
+    X = two_clusters()
+    a = GaussianMixtureEM(2, init_params="random_from_data", random_state=np.random.RandomState(3))
+    b = GaussianMixtureEM(2, init_params="random_from_data", random_state=np.random.RandomState(3))
+    np.testing.assert_array_equal(a.fit(X).means_, b.fit(X).means_)
+    shared = np.random.RandomState(3)
+    c = GaussianMixtureEM(2, init_params="random_from_data", random_state=shared, max_iter=0)
+    first = c.fit(X).history_.params(0).means
+    second = c.fit(X).history_.params(0).means  # the stream moved on, as in scikit-learn
+    assert not np.array_equal(first, second)
+    drawn, _ = a.sample(5, random_state=np.random.RandomState(0))
+    assert drawn.shape == (5, 2)
+    with pytest.raises(ParameterError, match=r"random_state must be None, .* RandomState"):
+        GaussianMixtureEM(2, random_state="seed").fit(X)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_precisions_init_starts_where_scikit_learn_starts(covariance_type):
+    X = two_clusters()
+    start = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    kwargs = dict(
+        covariance_type=covariance_type,
+        weights_init=start.weights_,
+        means_init=start.means_ + 0.3,
+        precisions_init=start.precisions_,
+        max_iter=5,
+        tol=0,
+    )
+    ours = GaussianMixtureEM(2, **kwargs).fit(X)
+    theirs = GaussianMixture(2, **kwargs).fit(X)
+    np.testing.assert_allclose(ours.history_.params(0).covariances, start.covariances_, rtol=1e-12)
+    np.testing.assert_allclose(ours.means_, theirs.means_, rtol=1e-10)
+    np.testing.assert_allclose(ours.covariances_, theirs.covariances_, rtol=1e-9)
+    np.testing.assert_array_equal(clone(ours).get_params()["precisions_init"], start.precisions_)
+
+
+def test_precisions_init_is_checked_and_exclusive():
+    X = two_clusters()
+    with pytest.raises(ParameterError, match=r"^Both covariances_init and precisions_init"):
+        GaussianMixtureEM(2, covariances_init=np.ones(2), precisions_init=np.ones(2)).fit(X[:, :1])
+    bad = np.array([[[1.0, 2.0], [2.0, 1.0]], np.eye(2)])
+    with pytest.raises(ParameterError, match=r"precision of component 1 is not positive"):
+        GaussianMixtureEM(2, precisions_init=bad).fit(X)
+
+
+def test_verbose_prints_each_start_and_every_interval(capsys):
+    X = two_clusters()
+    GaussianMixtureEM(2, n_init=2, verbose=2, verbose_interval=2, tol=0, max_iter=4).fit(X)
+    out = capsys.readouterr().out
+    assert out.count("Initialization 0") == 1 and out.count("Initialization 1") == 1
+    assert out.count("Iteration 2: mean log-likelihood") == 2
+    assert out.count("Iteration 4: mean log-likelihood") == 2
+    assert "Iteration 1:" not in out
+    assert out.count("Initialization did not converge after 4 iterations") == 2
+    GaussianMixtureEM(2, max_iter=4).fit(X)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(ParameterError, match=r"^verbose must be a whole number"):
+        GaussianMixtureEM(2, verbose="yes").fit(X)

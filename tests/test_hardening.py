@@ -11,14 +11,14 @@ from gmm_viz import datasets
 from gmm_viz.em import kmeans
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting import draw_hardening, hardening_strip, update_hardening
-from gmm_viz.plotting.figure import _blank_figure
+from gmm_viz.plotting.figure import blank_figure
 from gmm_viz.widgets import HardeningSlider
 
 TOY = datasets.toy()
 
 
 def _panel():
-    return _blank_figure((6, 3)).add_subplot()
+    return blank_figure((6, 3)).add_subplot()
 
 
 def test_responsibilities_harden_into_the_nearest_mean():

@@ -373,9 +373,14 @@ def test_step_setter_refuses_a_missing_step_and_a_good_step_clears_it(shared):
     shared.step = shared.n_steps
     _assert_message(shared, "half-step", str(shared.n_steps))
     _assert_unchanged(shared, before)
-    shared.step = -1
-    _assert_message(shared, "half-step")
+    shared.step = -shared.n_steps - 1
+    _assert_message(shared, "half-step", "-1 is the last")
     _assert_unchanged(shared, before)
+    shared.step = 2.5
+    _assert_message(shared, "half-step is a whole number")
+    _assert_unchanged(shared, before)
+    shared.step = -1  # counted from the end, as the history and the pictures count
+    assert shared.step == shared.n_steps - 1
     shared.step = 3
     assert shared.step == 3
     _assert_no_message(shared)

@@ -32,16 +32,25 @@ Rooms: :mod:`~gmm_viz.datasets.dataset` (the record and its checks),
 (the shipped and synthetic data sets).
 """
 
-from gmm_viz.datasets._words import _format_size
-from gmm_viz.datasets.bundled import DATASET_NAMES, faithful, galaxies, load, synthetic, toy
+from gmm_viz.datasets._words import format_size
+from gmm_viz.datasets.bundled import (
+    CATALOGUE,
+    DATASET_NAMES,
+    faithful,
+    galaxies,
+    load,
+    synthetic,
+    toy,
+)
 from gmm_viz.datasets.dataset import Dataset, validate_data
 from gmm_viz.datasets.readers import MAX_INPUT_BYTES, load_csv, parse_text
 
 __all__ = [
+    "CATALOGUE",
     "DATASET_NAMES",
     "MAX_INPUT_BYTES",
     "Dataset",
-    "_format_size",
+    "format_size",
     "faithful",
     "galaxies",
     "load",

@@ -14,7 +14,7 @@ def _column_label(j, names):
     return f"column {j + 1}"
 
 
-def _format_size(n_bytes):
+def format_size(n_bytes):
     if n_bytes >= 1_000_000:
         return f"{n_bytes / 1_000_000:.3g} MB"
     if n_bytes >= 1000:

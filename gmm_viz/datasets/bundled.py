@@ -5,6 +5,7 @@ Faithful, the galaxies, and seeded synthetic mixtures with their truth.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
@@ -252,14 +253,34 @@ def _random_mixture(rng, k, d, separation):
 _LOADERS = {"toy": toy, "faithful": faithful, "galaxies": galaxies, "synthetic": synthetic}
 
 
-DATASET_NAMES = (
-    "toy",
-    "faithful",
-    "faithful:eruptions",
-    "faithful:waiting",
-    "galaxies",
-    "synthetic",
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A bundled data set as every face offers it: the name :func:`load` takes (and the
+    command line's ``--data``), and the label a menu shows."""
+
+    name: str
+    label: str
+    options: tuple = ()  # keyword arguments of the loader, as (name, value) pairs
+
+
+# The one list of the bundled data sets: the explorer's menu, the command line's names
+# and load() all read it. A new data set is a loader above and one line here.
+CATALOGUE = (
+    CatalogueEntry("toy", "Toy example (5 points, worked by hand)"),
+    CatalogueEntry("faithful:eruptions", "Old Faithful: eruption time (1-D)"),
+    CatalogueEntry("faithful:waiting", "Old Faithful: waiting time (1-D)"),
+    CatalogueEntry("faithful", "Old Faithful: both columns (2-D)"),
+    CatalogueEntry("galaxies", "Galaxies: velocities (1-D)"),
+    CatalogueEntry("synthetic", "Synthetic 1-D, with its true mixture"),
+    CatalogueEntry(
+        "synthetic2d",
+        "Synthetic 2-D, with its true mixture",
+        (("base", "synthetic"), ("n_features", 2), ("random_state", 0)),
+    ),
 )
+
+DATASET_NAMES = tuple(entry.name for entry in CATALOGUE)
+_ALIASES = {e.name: dict(e.options) for e in CATALOGUE if e.options}
 
 
 def load(name, **options):
@@ -268,9 +289,10 @@ def load(name, **options):
     Parameters
     ----------
     name : str
-        One of :data:`DATASET_NAMES`: ``"toy"``, ``"faithful"``, ``"faithful:eruptions"``,
-        ``"faithful:waiting"``, ``"galaxies"``, ``"synthetic"``. Any data set also takes
-        ``"name:column"`` to keep one column. Case and surrounding spaces are ignored.
+        One of :data:`DATASET_NAMES` (the names in :data:`CATALOGUE`): ``"toy"``,
+        ``"faithful"``, ``"faithful:eruptions"``, ``"faithful:waiting"``, ``"galaxies"``,
+        ``"synthetic"``, ``"synthetic2d"``. Any data set also takes ``"name:column"`` to
+        keep one column. Case and surrounding spaces are ignored.
     **options
         Passed to the loader, e.g. ``load("synthetic", n_features=2, random_state=1)``.
 
@@ -283,7 +305,12 @@ def load(name, **options):
             f"A data set name must be text; the known names are {', '.join(DATASET_NAMES)}."
         )
     base, _, column = name.strip().lower().partition(":")
-    loader = _LOADERS.get(base.strip())
+    base = base.strip()
+    alias = dict(_ALIASES.get(base, {}))
+    if alias:
+        base = alias.pop("base")
+        options = {**alias, **options}
+    loader = _LOADERS.get(base)
     if loader is None:
         raise DataError(
             f"There is no data set called {_quote(name)}; the known names are "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gmm_viz.datasets._words import _cap, _column_label, _count, _format_size, _quote
+from gmm_viz.datasets._words import _cap, _column_label, _count, _quote, format_size
 from gmm_viz.datasets.dataset import Dataset, _resolve_columns, validate_data
 from gmm_viz.errors import DataError
 
@@ -443,8 +443,8 @@ def _read_file(path, where):
 def _check_size(n_bytes, where):
     if n_bytes > MAX_INPUT_BYTES:
         raise DataError(
-            f"{_cap(where)} is {_format_size(n_bytes)}, more than the "
-            f"{_format_size(MAX_INPUT_BYTES)} limit; use a smaller file (a few thousand rows "
+            f"{_cap(where)} is {format_size(n_bytes)}, more than the "
+            f"{format_size(MAX_INPUT_BYTES)} limit; use a smaller file (a few thousand rows "
             "are plenty for a mixture)."
         )
 

@@ -8,19 +8,21 @@ from dataclasses import replace
 
 import numpy as np
 
+from gmm_viz.em import covariance_types
+from gmm_viz.em.blocks import _BLOCK
 from gmm_viz.em.kmeans import _kmeans_plusplus, _sq_distances, kmeans
-from gmm_viz.em.loop import _BLOCK, _run_em
+from gmm_viz.em.loop import _run_em
 from gmm_viz.em.params import (
-    COVARIANCE_TYPES,
     PARAMETER_NAMES,
     GMMParams,
+    _as_generator,
     _check_covariances,
     _check_fixed,
     _check_means,
     _check_reg_covar,
     _check_weights,
     _check_X,
-    _covariance_type_message,
+    _is_real,
     _is_whole,
     covariances_from_full,
 )
@@ -57,6 +59,9 @@ class GaussianMixtureEM:
     weights_init, means_init, covariances_init : array-like, optional
         Explicit starting values: weights (K,), means (K, D) (or (K,) in 1-D), covariances
         shaped like ``covariances_`` (in 1-D, K variances for any per-component type).
+    precisions_init : array-like, optional
+        The starting covariances given as their inverses, shaped like ``precisions_``
+        (scikit-learn's name); give this or ``covariances_init``, not both.
     fixed : iterable of {"weights", "means", "covariances"}
         Parameters held at their initial values. ``fixed=("weights", "covariances")`` with
         variances 1 and weights 1/K is the "means only" model.
@@ -64,7 +69,11 @@ class GaussianMixtureEM:
         If True, a second ``fit`` starts from the solution of the first (``n_init`` is then
         ignored) and ``history_`` continues where it stopped: "ten more iterations". When
         K, D or the covariance type changed in between, the fit starts afresh.
-    random_state : int, numpy Generator or None
+    random_state : int, numpy Generator, numpy RandomState or None
+    verbose : int
+        0 prints nothing; 1 prints each start and how it ended; 2 also prints the mean
+        log-likelihood every ``verbose_interval`` iterations (as scikit-learn does).
+    verbose_interval : int
 
     Attributes
     ----------
@@ -104,9 +113,12 @@ class GaussianMixtureEM:
         weights_init=None,
         means_init=None,
         covariances_init=None,
+        precisions_init=None,
         fixed=(),
         warm_start=False,
         random_state=None,
+        verbose=0,
+        verbose_interval=10,
     ):
         self.n_components = n_components
         self.covariance_type = covariance_type
@@ -118,9 +130,12 @@ class GaussianMixtureEM:
         self.weights_init = weights_init
         self.means_init = means_init
         self.covariances_init = covariances_init
+        self.precisions_init = precisions_init
         self.fixed = fixed
         self.warm_start = warm_start
         self.random_state = random_state
+        self.verbose = verbose
+        self.verbose_interval = verbose_interval
 
     # -- scikit-learn's estimator protocol ---------------------------------------------
 
@@ -178,10 +193,9 @@ class GaussianMixtureEM:
                 f"There are {n_distinct} distinct points but {k} components were asked for; "
                 f"use at most {n_distinct} components or add data."
             )
-        if self.covariance_type not in COVARIANCE_TYPES:
-            raise ParameterError(_covariance_type_message(self.covariance_type))
+        covariance_types.get(self.covariance_type)  # one sentence for an unknown type
         tol = self.tol
-        if isinstance(tol, bool) or not isinstance(tol, (int, float, np.number)) or tol < 0:
+        if not _is_real(tol) or not tol >= 0:
             raise ParameterError(f"tol must be a non-negative number; got {tol!r}.")
         _check_reg_covar(self.reg_covar)
         if not _is_whole(self.max_iter) or self.max_iter < 0:
@@ -197,12 +211,13 @@ class GaussianMixtureEM:
                 f"Unknown initialisation {self.init_params!r}; "
                 f"use one of {', '.join(INIT_METHODS)}."
             )
-        rs = self.random_state
-        if not (rs is None or (_is_whole(rs) and rs >= 0) or isinstance(rs, np.random.Generator)):
-            raise ParameterError(
-                f"random_state must be None, a whole number of at least 0 or a numpy "
-                f"Generator; got {rs!r}."
-            )
+        for name in ("verbose", "verbose_interval"):
+            value = getattr(self, name)
+            if not _is_whole(value) or value < (0 if name == "verbose" else 1):
+                least = 0 if name == "verbose" else 1
+                raise ParameterError(
+                    f"{name} must be a whole number of at least {least}; got {value!r}."
+                )
         return n, _check_fixed(self.fixed)
 
     def _given_initial_values(self, d):
@@ -213,10 +228,20 @@ class GaussianMixtureEM:
             values["weights"] = _check_weights(self.weights_init, k)
         if self.means_init is not None:
             values["means"] = _check_means(self.means_init, k, d, "initial means (means_init)")
+        if self.covariances_init is not None and self.precisions_init is not None:
+            raise ParameterError(
+                "Both covariances_init and precisions_init were given; give one of them."
+            )
         if self.covariances_init is not None:
             values["covariances"] = _check_covariances(
                 self.covariances_init, self.covariance_type, k, d, "covariances_init"
             )
+        elif self.precisions_init is not None:
+            precisions = _check_covariances(
+                self.precisions_init, self.covariance_type, k, d, "precisions_init"
+            )
+            ctype = covariance_types.get(self.covariance_type)
+            values["covariances"] = ctype.from_precisions(precisions)
         return values
 
     # -- initialisation -----------------------------------------------------------------
@@ -347,6 +372,7 @@ class GaussianMixtureEM:
         dtype = _result_dtype(X)
         X = _check_X(X)
         n, fixed = self._check_parameters(X)
+        rng = _as_generator(self.random_state)
         d = X.shape[1]
         Xt = np.ascontiguousarray(X.T)
         scaling = _Scaling.fit_columns(Xt, self.covariance_type)
@@ -357,7 +383,6 @@ class GaussianMixtureEM:
         scaling.data_columns(Xt, Xa[1:])
         del Xt
         Xs = Xa[1:].T
-        rng = np.random.default_rng(self.random_state)
         warm = self._warm_start_values(d)
         if warm is not None:
             given, n_init, previous = warm, 1, self.history_
@@ -365,11 +390,14 @@ class GaussianMixtureEM:
             given, n_init, previous = self._given_initial_values(d), self.n_init, None
         best = None
         for start in range(n_init):
+            if self.verbose:
+                print(f"Initialization {start}")
             init, init_notes = self._initial_params(Xs, scaling, rng, given)
-            on_iteration = None
-            if progress is not None:
 
-                def on_iteration(it, start=start):
+            def on_iteration(it, mean_ll, start=start):
+                if self.verbose >= 2 and it % self.verbose_interval == 0:
+                    print(f"  Iteration {it}: mean log-likelihood {mean_ll:.10g}")
+                if progress is not None:
                     progress((start + it / max(self.max_iter, 1)) / n_init)
 
             run = _run_em(
@@ -388,6 +416,12 @@ class GaussianMixtureEM:
             )
             if previous is None:
                 run.history.init_notes = init_notes
+            if self.verbose:
+                ended = "converged" if run.history.converged else "did not converge"
+                print(
+                    f"Initialization {ended} after {run.n_iter} iterations: mean "
+                    f"log-likelihood {run.final_mean_ll:.10g}."
+                )
             if best is None or run.final_mean_ll > best.final_mean_ll:
                 best = run
         if progress is not None:
@@ -438,22 +472,15 @@ class GaussianMixtureEM:
         self._check_fitted()
         cov = np.asarray(self.covariances_, dtype=float)
         dtype = np.asarray(self.covariances_).dtype
-        if self.covariance_type in ("diag", "spherical"):
-            return (1.0 / np.sqrt(cov)).astype(dtype)
-        mats = cov[None] if self.covariance_type == "tied" else cov
-        chol = np.linalg.cholesky(mats)
-        eye = np.broadcast_to(np.eye(mats.shape[-1]), mats.shape)
-        out = np.linalg.solve(chol, eye).transpose(0, 2, 1)
-        return (out[0] if self.covariance_type == "tied" else out).astype(dtype)
+        return covariance_types.get(self.covariance_type).precisions_cholesky(cov).astype(dtype)
 
     @property
     def precisions_(self):
         """Inverses of the covariances (scikit-learn's shapes), from ``covariances_``."""
-        u = np.asarray(self.precisions_cholesky_, dtype=float)
+        self._check_fitted()
+        cov = np.asarray(self.covariances_, dtype=float)
         dtype = np.asarray(self.covariances_).dtype
-        if self.covariance_type in ("diag", "spherical"):
-            return (u**2).astype(dtype)
-        return np.matmul(u, np.swapaxes(u, -1, -2)).astype(dtype)
+        return covariance_types.get(self.covariance_type).precisions(cov).astype(dtype)
 
     def _check_fitted(self):
         if not hasattr(self, "history_"):
@@ -476,10 +503,16 @@ class GaussianMixtureEM:
         # passed with it (a model put together by hand falls back to its parameters').
         return getattr(self, "_scaling", None) or _Scaling.from_params(self.params_)
 
+    def _output_dtype(self, X):
+        """float32 when both the data and the fitted model are float32 (as scikit-learn)."""
+        self._check_fitted()
+        return np.result_type(_result_dtype(X), np.asarray(self.means_).dtype)
+
     def predict_proba(self, X):
         """Responsibilities (N, K) of the fitted components for each point."""
+        dtype = self._output_dtype(X)
         X = self._check_X_fitted(X)
-        return _e_step(X, self.params_, self._units())[0]
+        return _e_step(X, self.params_, self._units())[0].astype(dtype, copy=False)
 
     def predict(self, X):
         """The most responsible component of each point."""
@@ -487,8 +520,9 @@ class GaussianMixtureEM:
 
     def score_samples(self, X):
         """log p(x_n) under the fitted mixture, one value per point."""
+        dtype = self._output_dtype(X)
         X = self._check_X_fitted(X)
-        return _score_samples(X, self.params_, self._units())
+        return _score_samples(X, self.params_, self._units()).astype(dtype, copy=False)
 
     def score(self, X, y=None):
         """Mean per-sample log-likelihood of X."""
@@ -496,12 +530,7 @@ class GaussianMixtureEM:
 
     def _n_parameters(self):
         k, d = self.means_.shape
-        cov = {
-            "full": k * d * (d + 1) / 2.0,
-            "diag": k * d,
-            "spherical": k,
-            "tied": d * (d + 1) / 2.0,
-        }[self.covariance_type]
+        cov = covariance_types.get(self.covariance_type).n_parameters(k, d)
         return int(cov + k * d + k - 1)
 
     def bic(self, X):
@@ -523,7 +552,7 @@ class GaussianMixtureEM:
         labels : ndarray (n_samples,)
         """
         self._check_fitted()
-        rs = self.random_state if random_state is None else random_state
+        rs = _as_generator(self.random_state if random_state is None else random_state)
         return sample_mixture(
             self.weights_, self.means_, self.params_.full_covariances(), n_samples, rs
         )

@@ -10,23 +10,31 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmm_viz.em import covariance_types
+from gmm_viz.em.notes import COLLAPSED, TIED_COLLAPSED, Note
 from gmm_viz.em.units import _Scaling
 
 # A component with less than this much responsibility mass counts as empty.
 _EMPTY_MASS = 1e-3
 
 # Floors that keep every covariance positive definite, in standardised units (where each
-# column's variance in the data is 1). The floor of component k in column j is relative to
-# where the component sits, (_FLOOR_SD * eps * (|mu_kj| + offset_j + _FLOOR_PLACE))^2: a
-# standard deviation far above the rounding error of its mean (so that a collapsed
-# component's mean moving by a rounding error cannot lower the likelihood), yet far below
-# the spread of any cluster the data can resolve, so that a tight cluster next to a point
-# far away, or a column in much smaller units than another, keeps its own variance.
+# column's variance in the data is 1). The fit computes in these units, where a
+# component's mean is known to about eps * |mu_kj|, so the floor of component k in column
+# j is a standard deviation of _FLOOR_SD * eps * (|mu_kj| + _FLOOR_PLACE): far above that
+# rounding error (so that a collapsed component's mean moving by a rounding error cannot
+# lower the likelihood), yet far below the spread of any cluster the data can resolve.
+# Where the data sit far from zero, the floor is also at least _FLOOR_ULPS units in the
+# last place of the component's value in the data's own units, the resolution of the data
+# themselves (a collapsed component stays a spike when its parameters are written in the
+# data's units and read back). A cluster only a few thousand units in the last place wide
+# (timestamps 5 ms apart near 1.7e9 s) keeps its own variance: the floor does not grow
+# with the distance from zero beyond that resolution.
 # _TINY_VARIANCE keeps every variance a normal double once converted back to the data's
 # units. A full (or tied) covariance's correlation matrix is kept at least
 # _CORRELATION_FLOOR away from singular so that its Cholesky factor stays meaningful.
 _FLOOR_SD = 1e5
 _FLOOR_PLACE = 1e-4
+_FLOOR_ULPS = 16.0
 _TINY_VARIANCE = 1e-280
 _CORRELATION_FLOOR = 1e-12
 
@@ -40,32 +48,28 @@ _COLLAPSED_VARIANCE = 1e-10
 def _variance_floor(means, scaling):
     """Smallest variance of each component per column, (K, D), in standardised units."""
     eps = np.finfo(float).eps
-    place = np.abs(means) + scaling.offset + _FLOOR_PLACE
-    return np.maximum((_FLOOR_SD * eps * place) ** 2, _TINY_VARIANCE / scaling.scale**2)
+    sd = np.maximum(
+        _FLOOR_SD * eps * (np.abs(means) + _FLOOR_PLACE),
+        _FLOOR_ULPS * eps * np.abs(means + scaling.shift / scaling.scale),
+    )
+    return np.maximum(sd**2, _TINY_VARIANCE / scaling.scale**2)
 
 
 def _guard_covariances(raw, covariance_type, reg_std, nk_raw, means, scaling):
-    """Add reg_covar to each component's own covariance ``raw`` (K, D, D; (D, D) if
-    tied), keep it positive definite, and explain any component that collapsed.
+    """Add reg_covar to each component's own covariance ``raw`` (K, D, D; (1, D, D) when
+    shared, see ``CovarianceType.own_covariances``), keep it positive definite, and explain
+    any component that collapsed.
 
-    Returns the covariances shaped for ``covariance_type`` and the notes.
+    Returns the covariances shaped for ``covariance_type`` and the notes (:class:`Note`).
     """
     notes = []
     k, d = means.shape
     if scaling is None:  # unit data: values of order 1 around the origin
         scaling = _Scaling(np.zeros(d), np.ones(d))
-    floor = _variance_floor(means, scaling)
-    if covariance_type == "tied":
-        mats = raw[None]
-        floor = floor.max(axis=0, keepdims=True)
-    elif covariance_type == "full":
-        mats = raw
-    elif covariance_type == "diag":
-        mats = np.diagonal(raw, axis1=1, axis2=2)[:, :, None] * np.eye(d)
-    else:  # spherical: the mean variance, the same in every direction
-        mats = np.diagonal(raw, axis1=1, axis2=2).mean(axis=1)[:, None, None] * np.eye(d)
-        floor = np.broadcast_to(floor.max(axis=1, keepdims=True), (k, d))
-    per_matrix = covariance_type in ("full", "tied") and d > 1
+    ctype = covariance_types.get(covariance_type)
+    floor = ctype.shared_floor(_variance_floor(means, scaling))
+    mats = ctype.kept(raw)
+    per_matrix = ctype.floor_per_matrix(d)
     # Smallest variance of each component's own spread, in any direction, relative to the
     # regularisation of that direction (per column, so compared on the correlation scale).
     raw_var = np.diagonal(mats, axis1=1, axis2=2)
@@ -102,29 +106,15 @@ def _guard_covariances(raw, covariance_type, reg_std, nk_raw, means, scaling):
         bump = bump + np.maximum(-slack, 0.0)[:, None] * var_b
     floored = np.any(bump > 0, axis=1)
     mats = mats + bump[:, :, None] * np.eye(d)
-    if covariance_type == "tied":
-        covariances = mats[0]
-    elif covariance_type == "full":
-        covariances = mats
-    elif covariance_type == "diag":
-        covariances = np.diagonal(mats, axis1=1, axis2=2).copy()
-    else:
-        covariances = mats[:, 0, 0].copy()
+    covariances = ctype.from_guarded(mats)
     # Collapsed: see _COLLAPSED_VARIANCE.
     collapsed = floored | ((raw_min < _COLLAPSED_VARIANCE) & (rel < 1.0))
-    if covariance_type != "tied":
+    if not ctype.shared:
         for j in range(k):
             if nk_raw[j] < _EMPTY_MASS:
                 continue  # an empty component has its own note
             if collapsed[j]:
-                notes.append(
-                    f"Component {j + 1} has collapsed onto a single point or line "
-                    "(its variance is almost zero, so its likelihood can grow without "
-                    "bound); increase reg_covar, use fewer components or try another start."
-                )
+                notes.append(Note(COLLAPSED, j))
     elif collapsed[0]:
-        notes.append(
-            "The shared (tied) covariance has collapsed to almost zero; "
-            "increase reg_covar or check that the data have some spread."
-        )
+        notes.append(Note(TIED_COLLAPSED))
     return covariances, notes

@@ -39,7 +39,7 @@ class MStepRecord:
     stats: SufficientStatistics
     log_likelihood: float
     mean_log_likelihood: float
-    notes: tuple = ()
+    notes: tuple = ()  # of gmm_viz.em.notes.Note
 
 
 @dataclass
@@ -73,18 +73,18 @@ class EMHistory:
 
     def phase(self, step):
         """ "init", "E" or "M" for half-step ``step``."""
-        step = self._check_step(step)
+        step = self.resolve_step(step)
         return "init" if step == 0 else ("E" if step % 2 == 1 else "M")
 
     def iteration(self, step):
         """The EM iteration a half-step belongs to (0 for the start)."""
-        step = self._check_step(step)
+        step = self.resolve_step(step)
         return (step + 1) // 2
 
     def params(self, step):
         """Parameters shown at half-step ``step``: the start, the parameters entering an
         E-step (it does not change them), or the parameters an M-step produced."""
-        step = self._check_step(step)
+        step = self.resolve_step(step)
         if step == 0:
             return self.initial
         record = self.e_steps if step % 2 == 1 else self.m_steps
@@ -92,7 +92,7 @@ class EMHistory:
 
     def log_likelihood(self, step):
         """Total log-likelihood of the parameters shown at half-step ``step``."""
-        step = self._check_step(step)
+        step = self.resolve_step(step)
         if step == 0:
             return self.initial_log_likelihood
         record = self.e_steps if step % 2 == 1 else self.m_steps
@@ -105,14 +105,14 @@ class EMHistory:
     def responsibilities(self, step, X):
         """Responsibilities (N, K) at half-step ``step``: those the E-step computed (an
         M-step shows the ones it used); None at the start, before any E-step."""
-        step = self._check_step(step)
+        step = self.resolve_step(step)
         if step == 0:
             return None
         return e_step(X, self.e_steps[(step - 1) // 2].params)[0]
 
     def stats(self, step):
         """Sufficient statistics of the M-step at ``step`` (None for other half-steps)."""
-        step = self._check_step(step)
+        step = self.resolve_step(step)
         if step == 0 or step % 2 == 1:
             return None
         return self.m_steps[step // 2 - 1].stats
@@ -134,7 +134,7 @@ class EMHistory:
         change of sum_k [N_k log alpha_k + sum_n q_nk log N(x_n | k)], which the M-step's
         sufficient statistics give (the entropy of q cancels).
         """
-        step = self._check_step(step)
+        step = self.resolve_step(step)
         if step == 0:
             raise ParameterError(
                 "The bound needs responsibilities: there is none at the start (half-step 0); "
@@ -155,21 +155,36 @@ class EMHistory:
         return np.array([np.nan] + [self.lower_bound(s) for s in range(1, self.n_steps)])
 
     def notes(self, step=None):
-        """Notes on degenerate components: all of them, or those of one half-step."""
+        """Notes on degenerate components as sentences: all of them (each after its
+        iteration), or those of one half-step."""
         if step is None:
-            out = list(self.init_notes)
+            out = [str(note) for note in self.init_notes]
             for m in self.m_steps:
-                out.extend(f"Iteration {m.iteration}: {t}" for t in m.notes)
+                out.extend(f"Iteration {m.iteration}: {note}" for note in m.notes)
             return out
-        step = self._check_step(step)
+        return [str(note) for note in self.note_records(step)]
+
+    def note_records(self, step):
+        """The notes of one half-step as :class:`~gmm_viz.em.notes.Note` records."""
+        step = self.resolve_step(step)
         if step == 0:
             return list(self.init_notes)
         if step % 2 == 0:
             return list(self.m_steps[step // 2 - 1].notes)
         return []
 
-    def _check_step(self, step):
-        """``step`` as an index from 0; negative steps count from the end (-1: the last)."""
+    def resolve_step(self, step):
+        """``step`` as an index from 0 to ``n_steps - 1``: the one rule for a half-step
+        everywhere (the history, the pictures, the explorer). A whole number; negative
+        steps count from the end, as in a list (-1 is the last).
+
+        Raises
+        ------
+        ParameterError
+            For anything else, with the range to choose from.
+        """
+        if isinstance(step, (bool, np.bool_)) or not isinstance(step, (int, np.integer)):
+            raise ParameterError(f"A half-step is a whole number; got {step!r}.")
         step = int(step)
         if not -self.n_steps <= step < self.n_steps:
             raise ParameterError(

@@ -12,9 +12,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_viz.em import covariance_types
+from gmm_viz.em.covariance_types import COVARIANCE_TYPES
 from gmm_viz.errors import DataError, ParameterError
 
-COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
+__all__ = [
+    "COVARIANCE_TYPES",
+    "PARAMETER_NAMES",
+    "GMMParams",
+    "as_params",
+    "check_data",
+    "is_whole_number",
+    "make_params",
+]
 PARAMETER_NAMES = ("weights", "means", "covariances")
 
 
@@ -32,20 +42,8 @@ def full_covariances(covariances, covariance_type, n_components, n_features):
     -------
     ndarray of shape (K, D, D)
     """
-    c = np.asarray(covariances, dtype=float)
-    k, d = n_components, n_features
-    if covariance_type == "full":
-        return c.reshape(k, d, d).copy()
-    if covariance_type == "tied":
-        return np.broadcast_to(c.reshape(d, d), (k, d, d)).copy()
-    if covariance_type == "diag":
-        c = c.reshape(k, d)
-        out = np.zeros((k, d, d))
-        out[:, np.arange(d), np.arange(d)] = c
-        return out
-    if covariance_type == "spherical":
-        return c.reshape(k)[:, None, None] * np.eye(d)[None, :, :]
-    raise ParameterError(_covariance_type_message(covariance_type))
+    ctype = covariance_types.get(covariance_type)
+    return ctype.to_full(covariances, n_components, n_features)
 
 
 def covariances_from_full(full, covariance_type, weights=None):
@@ -60,23 +58,7 @@ def covariances_from_full(full, covariance_type, weights=None):
             f"Covariances must have shape (K, D, D); got shape {full.shape}; "
             "give one D x D matrix per component."
         )
-    if covariance_type == "full":
-        return full.copy()
-    if covariance_type == "diag":
-        return np.diagonal(full, axis1=1, axis2=2).copy()
-    if covariance_type == "spherical":
-        return np.diagonal(full, axis1=1, axis2=2).mean(axis=1)
-    if covariance_type == "tied":
-        k = full.shape[0]
-        w = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=float)
-        return np.einsum("k,kij->ij", w / w.sum(), full)
-    raise ParameterError(_covariance_type_message(covariance_type))
-
-
-def _covariance_type_message(covariance_type):
-    return (
-        f"Unknown covariance type {covariance_type!r}; use one of {', '.join(COVARIANCE_TYPES)}."
-    )
+    return covariance_types.get(covariance_type).from_full(full, weights)
 
 
 @dataclass(frozen=True)
@@ -133,8 +115,7 @@ def make_params(weights, means, covariances, covariance_type="full"):
     with one sentence when shapes disagree, a weight is negative or the weights do not sum
     to 1, or a covariance is not symmetric positive definite.
     """
-    if covariance_type not in COVARIANCE_TYPES:
-        raise ParameterError(_covariance_type_message(covariance_type))
+    covariance_types.get(covariance_type)  # one sentence for an unknown type
     means = np.asarray(means, dtype=float)
     if means.ndim == 1:
         means = means[:, None]
@@ -173,7 +154,7 @@ def _check_weights(weights, k):
 
 
 def _expected_covariance_shape(covariance_type, k, d):
-    return {"full": (k, d, d), "diag": (k, d), "spherical": (k,), "tied": (d, d)}[covariance_type]
+    return covariance_types.get(covariance_type).shape(k, d)
 
 
 def _check_means(means, k, d, what="means"):
@@ -193,6 +174,7 @@ def _check_means(means, k, d, what="means"):
 
 
 def _check_covariances(covariances, covariance_type, k, d, what="covariances"):
+    kind = "precision" if what.startswith("precision") else "covariance"
     c = _as_floats(covariances, what)
     expected = _expected_covariance_shape(covariance_type, k, d)
     if c.shape != expected:
@@ -206,29 +188,46 @@ def _check_covariances(covariances, covariance_type, k, d, what="covariances"):
                 f"{expected}; got shape {c.shape}."
             )
     if not np.all(np.isfinite(c)):
-        raise ParameterError("Every covariance entry must be a finite number.")
+        raise ParameterError(f"Every {kind} entry must be a finite number.")
     full = full_covariances(c, covariance_type, k, d)
     for j in range(k):
         if not np.allclose(full[j], full[j].T, rtol=1e-10, atol=0):
-            raise ParameterError(f"The covariance of component {j + 1} is not symmetric.")
+            raise ParameterError(f"The {kind} of component {j + 1} is not symmetric.")
         variances = np.diagonal(full[j])
         if np.any(variances <= 0):
+            entry = "a variance" if kind == "covariance" else "a diagonal precision entry"
             raise ParameterError(
-                f"Component {j + 1} has a variance of {variances.min():.6g}; "
-                "every variance must be positive."
+                f"Component {j + 1} has {entry} of {variances.min():.6g}; "
+                f"every {entry[2:]} must be positive."
             )
         try:
             np.linalg.cholesky(full[j])
         except np.linalg.LinAlgError:
             raise ParameterError(
-                f"The covariance of component {j + 1} is not positive definite; "
+                f"The {kind} of component {j + 1} is not positive definite; "
                 "make its correlations smaller than 1 in absolute value."
             ) from None
     return c.copy()
 
 
 def _check_X(X):
-    X = np.asarray(X, dtype=float)
+    if hasattr(X, "toarray") and hasattr(X, "nnz"):  # a scipy.sparse matrix or array
+        raise DataError(
+            "Sparse data cannot be fitted (a Gaussian mixture needs every value); "
+            "convert them with X.toarray() first."
+        )
+    if np.iscomplexobj(X):
+        raise DataError(
+            "The data are complex numbers; give the real and imaginary parts as two "
+            "columns (np.c_[X.real, X.imag]) or pass the magnitudes (np.abs(X))."
+        )
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(
+            "The data must be numbers in an N x D array (rows of equal length); "
+            f"numpy could not read them as such ({exc})."
+        ) from None
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
@@ -260,10 +259,42 @@ def _check_fixed(fixed):
 
 
 def _check_reg_covar(reg_covar):
-    if not np.isfinite(reg_covar) or reg_covar < 0:
-        raise ParameterError(f"reg_covar must be a non-negative number; got {reg_covar}.")
+    if not _is_real(reg_covar) or not np.isfinite(reg_covar) or reg_covar < 0:
+        raise ParameterError(f"reg_covar must be a non-negative number; got {reg_covar!r}.")
+
+
+def _is_real(value):
+    """A real number (Python or numpy), not a bool, a string or an array."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def _as_generator(random_state, what="random_state"):
+    """A numpy Generator from None, a seed, a Generator or a legacy RandomState.
+
+    A RandomState (scikit-learn's convention) seeds a new Generator from its stream, so
+    that passing the same RandomState twice gives two different draws, as it does there.
+    """
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        return np.random.default_rng(random_state)
+    if _is_whole(random_state) and random_state >= 0:
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
+    raise ParameterError(
+        f"{what} must be None, a whole number of at least 0, a numpy Generator or a "
+        f"RandomState; got {random_state!r}."
+    )
 
 
 def _is_whole(value):
     """A Python or numpy integer (not a bool, not a float)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+# The checks other packages use too, under public names (the engine's own code calls them
+# by their private names).
+as_params = _as_params
+check_data = _check_X
+is_whole_number = _is_whole

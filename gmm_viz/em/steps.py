@@ -12,16 +12,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from gmm_viz.em import covariance_types
 from gmm_viz.em.densities import _component_log_densities, _logsumexp_k
 from gmm_viz.em.floors import _EMPTY_MASS, _guard_covariances
+from gmm_viz.em.notes import EMPTY, Note
 from gmm_viz.em.params import (
-    COVARIANCE_TYPES,
     GMMParams,
     _as_params,
     _check_fixed,
     _check_reg_covar,
     _check_X,
-    _covariance_type_message,
 )
 from gmm_viz.em.units import _Scaling
 from gmm_viz.errors import ParameterError
@@ -116,7 +116,8 @@ def m_step(X, responsibilities, covariance_type="full", reg_covar=0.0, fixed=(),
     params : GMMParams
     stats : SufficientStatistics
     notes : list of str
-        Sentences about degenerate components (empty or collapsed), if any.
+        Sentences about degenerate components (empty or collapsed), if any; a fit's
+        history keeps them as records (:meth:`EMHistory.note_records`).
     """
     X = _check_X(X)
     resp = np.asarray(responsibilities, dtype=float)
@@ -129,8 +130,7 @@ def m_step(X, responsibilities, covariance_type="full", reg_covar=0.0, fixed=(),
     if fixed and previous is None:
         raise ParameterError("Holding parameters fixed needs the previous parameters.")
     _check_reg_covar(reg_covar)
-    if covariance_type not in COVARIANCE_TYPES:
-        raise ParameterError(_covariance_type_message(covariance_type))
+    covariance_types.get(covariance_type)  # one sentence for an unknown type
     scaling = _Scaling.fit(X, covariance_type)
     Xs = scaling.data(X)
     prev_std = scaling.to_std(_as_params(previous)) if previous is not None else None
@@ -159,7 +159,7 @@ def m_step(X, responsibilities, covariance_type="full", reg_covar=0.0, fixed=(),
         # digit; a fixed parameter must come back exactly as it was given.
         prev = _as_params(previous)
         new = replace(new, **{name: getattr(prev, name).copy() for name in fixed})
-    return new, _stats_to_data(stats_std, scaling), notes
+    return new, _stats_to_data(stats_std, scaling), [str(note) for note in notes]
 
 
 def _stats_to_data(stats, scaling):
@@ -212,19 +212,13 @@ def _m_step_from_sums(
     diag = np.arange(d)
     scatter[:, diag, diag] = np.maximum(scatter[:, diag, diag], 0.0)
     for j in np.flatnonzero(nk_raw < _EMPTY_MASS):
-        notes.append(
-            f"Component {j + 1} has lost (almost) all its points (N_k = {nk_raw[j]:.3g}); "
-            "its weight is shrinking to zero. Try fewer components or another start."
-        )
+        notes.append(Note(EMPTY, int(j), float(nk_raw[j])))
     if "covariances" in fixed:
         covariances = prev.covariances.copy()
     else:
         # Each component's own spread first (reg_covar is added after the guard has
         # looked at it, so that "collapsed" describes the data, not the regularisation).
-        if covariance_type == "tied":
-            raw = scatter.sum(axis=0) / nk.sum()
-        else:
-            raw = scatter / nk[:, None, None]
+        raw = covariance_types.get(covariance_type).own_covariances(scatter, nk)
         covariances, collapse_notes = _guard_covariances(
             raw, covariance_type, reg_std, nk_raw, means, scaling
         )

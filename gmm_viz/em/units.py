@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_viz.em import covariance_types
 from gmm_viz.em.params import GMMParams, _as_params
 from gmm_viz.errors import DataError
 
@@ -95,15 +96,9 @@ class _Scaling:
             fallback = 1.0
         fallback = min(max(fallback, _MIN_SCALE), _MAX_SCALE)
         scale = np.where(spread > 0, spread, fallback)
-        if covariance_type == "spherical":
+        if covariance_types.get(covariance_type).one_scale:
             scale = np.full_like(scale, scale.max())
         return cls(np.asarray(shift, dtype=float), scale)
-
-    @property
-    def offset(self):
-        """|shift| / scale per column: how far the data's origin is, in standardised
-        units (it sets the rounding error of a standardised point)."""
-        return np.abs(self.shift) / self.scale
 
     @property
     def log_det(self):
@@ -142,8 +137,4 @@ class _Scaling:
 
 def _rescale_covariances(covariances, covariance_type, factor):
     """Covariances of the variables x * factor (factor per column, (D,))."""
-    if covariance_type in ("full", "tied"):
-        return covariances * np.outer(factor, factor)
-    if covariance_type == "diag":
-        return covariances * factor**2
-    return covariances * factor[0] ** 2  # spherical: one common factor
+    return covariance_types.get(covariance_type).rescale(covariances, factor)

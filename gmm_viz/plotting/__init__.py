@@ -26,7 +26,7 @@ Rooms
 
 from gmm_viz.conventions import MARKERS, NEUTRAL_GREY, PALETTE, component_colors, component_markers
 from gmm_viz.plotting.blit import BlitRenderer
-from gmm_viz.plotting.figure import figure_for
+from gmm_viz.plotting.figure import DRAWN_COLUMNS, blank_figure, check_drawable, figure_for
 from gmm_viz.plotting.hardening import (
     HardeningArtists,
     draw_hardening,
@@ -60,6 +60,9 @@ from gmm_viz.plotting.two_d import (
 )
 
 __all__ = [
+    "DRAWN_COLUMNS",
+    "blank_figure",
+    "check_drawable",
     "MARKERS",
     "NEUTRAL_GREY",
     "PALETTE",

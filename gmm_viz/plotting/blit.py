@@ -109,7 +109,10 @@ class BlitRenderer:
     @staticmethod
     def _dynamic(ax):
         legend = ax.get_legend()
-        titles = (ax.title, ax._left_title, ax._right_title)
+        # The centre, left and right titles: the Text children that are not ax.texts (no
+        # public accessor gives all three artists).
+        placed = {id(t) for t in ax.texts}
+        titles = [c for c in ax.get_children() if isinstance(c, Text) and id(c) not in placed]
         artists = [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images, *ax.artists]
         artists += [a for a in (ax.xaxis, ax.yaxis, *ax.spines.values()) if _moves(a)]
         artists.sort(key=lambda a: a.get_zorder())

@@ -15,6 +15,21 @@ from gmm_viz.plotting.blit import BlitRenderer  # noqa: F401  (its old home)
 from gmm_viz.plotting.layout import _CachedConstrainedLayout
 from gmm_viz.plotting.style import _size_spec, _style_axes
 
+# How many columns of data a picture can show: a line (1-D) or a plane (2-D).
+DRAWN_COLUMNS = (1, 2)
+
+
+def check_drawable(n_columns, picture="A step picture", fix="choose one or two columns"):
+    """The one rule of every picture, animation and explorer: 1 or 2 columns.
+
+    Raises :class:`ParameterError` with ``picture`` (what was asked for) and ``fix`` (how the
+    user picks columns where they are) in its sentence.
+    """
+    if int(n_columns) not in DRAWN_COLUMNS:
+        raise ParameterError(
+            f"{picture} shows 1 or 2 columns and these data have {n_columns} columns; {fix}."
+        )
+
 
 def figure_for(n_features, size="screen", figure=None):
     """A figure with a big mixture axes above a smaller log-likelihood axes.
@@ -39,7 +54,7 @@ def figure_for(n_features, size="screen", figure=None):
     n_features = int(n_features)
     if n_features < 1:
         raise ParameterError(f"The data need at least one feature; got {n_features}.")
-    fig = _blank_figure(spec["figsize"] if n_features == 1 else spec["figsize_2d"], figure)
+    fig = blank_figure(spec["figsize"] if n_features == 1 else spec["figsize_2d"], figure)
     grid = fig.add_gridspec(2, 1, height_ratios=(3.2, 1.0) if n_features == 1 else (4.0, 1.0))
     ax_mixture = fig.add_subplot(grid[0])
     ax_loglik = fig.add_subplot(grid[1])
@@ -48,7 +63,7 @@ def figure_for(n_features, size="screen", figure=None):
     return fig, ax_mixture, ax_loglik
 
 
-def _blank_figure(figsize, figure=None):
+def blank_figure(figsize, figure=None):
     """A new Agg figure of ``figsize`` (or ``figure`` cleared and resized), with the cached
     constrained layout."""
     if figure is None:
@@ -80,12 +95,11 @@ def step_axes(n_features, size="screen", figure=None):
     """
     spec = _size_spec(size)
     n_features = int(n_features)
-    if n_features not in (1, 2):
-        raise ParameterError(f"A step picture shows 1 or 2 columns; got {n_features}.")
+    check_drawable(n_features)
     width, height = spec["figsize"] if n_features == 1 else spec["figsize_2d"]
     if n_features == 1:
         height *= 1.3  # room for the responsibility panel
-    fig = _blank_figure((width, height), figure)
+    fig = blank_figure((width, height), figure)
     if n_features == 1:
         grid = fig.add_gridspec(3, 1, height_ratios=(3.2, 1.25, 1.0))
         ax_mixture = fig.add_subplot(grid[0])

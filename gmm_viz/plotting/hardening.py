@@ -17,7 +17,7 @@ from gmm_viz.conventions import colors_for
 from gmm_viz.em import e_step, make_params
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting._common import _data
-from gmm_viz.plotting.figure import _blank_figure
+from gmm_viz.plotting.figure import blank_figure
 from gmm_viz.plotting.responsibility_panel import (
     draw_responsibilities_1d,
     update_responsibilities_1d,
@@ -111,7 +111,7 @@ def hardening_strip(X, means, variances=(1.0, 0.3, 0.1, 0.01), *, size="screen",
     if not variances:
         raise ParameterError("Give at least one variance to draw.")
     height = _size_spec(size)["figsize"][1]
-    fig = _blank_figure((min(4.2 * len(variances), 18), 0.45 * height))
+    fig = blank_figure((min(4.2 * len(variances), 18), 0.45 * height))
     axes = fig.subplots(1, len(variances), squeeze=False)[0]
     for j, (ax, v) in enumerate(zip(axes, variances, strict=True)):
         draw_hardening(ax, X, means, v, size=size, xlabel=xlabel)

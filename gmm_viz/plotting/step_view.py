@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from gmm_viz.em import GMMParams
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting.blit import BlitRenderer, keep_still
-from gmm_viz.plotting.figure import step_axes
+from gmm_viz.plotting.figure import check_drawable, step_axes
 from gmm_viz.plotting.layout import refresh_layout
 from gmm_viz.plotting.loglik import (
     draw_log_likelihood,
@@ -105,11 +105,7 @@ class StepView:
         if X.ndim == 1:
             X = X[:, None]
         d = X.shape[1]
-        if d not in (1, 2):
-            raise ParameterError(
-                f"A step picture shows 1 or 2 columns; these data have {d}. "
-                "Choose one or two columns."
-            )
+        check_drawable(d)
         self.X = X
         self.history = history
         self.size = size
@@ -289,8 +285,7 @@ def step_strip(
     if X.ndim == 1:
         X = X[:, None]
     d = X.shape[1]
-    if d not in (1, 2):
-        raise ParameterError(f"A step strip shows 1 or 2 columns; these data have {d}.")
+    check_drawable(d, "A step strip")
     steps = list(steps)
     if not steps:
         raise ParameterError("Give at least one half-step to show.")
@@ -356,15 +351,7 @@ def step_strip(
 
 def _resolve_step(history, step):
     """A half-step as a whole number from 0 to n_steps - 1 (negative counts from the end)."""
-    n = history.n_steps
-    if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
-        raise ParameterError(f"A half-step is a whole number; got {step!r}.")
-    s = int(step) + (n if step < 0 else 0)
-    if not 0 <= s < n:
-        raise ParameterError(
-            f"Half-step {step} does not exist; choose one from 0 to {n - 1} (or -1 for the last)."
-        )
-    return s
+    return history.resolve_step(step)
 
 
 def _all_components(history):

@@ -7,13 +7,14 @@ events; the picture is a :class:`~gmm_viz.plotting.StepView`, the downloads a
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from dataclasses import replace
 from html import escape as _html_escape
 
 from gmm_viz import datasets, plotting, worked
 from gmm_viz.conventions import run_title
+from gmm_viz.em import covariance_type
+from gmm_viz.em.notes import describe_together, merge
 from gmm_viz.errors import GMMVizError
 from gmm_viz.widgets.controls import MAX_K, build_controls, lay_out
 from gmm_viz.widgets.downloads import DownloadBar
@@ -95,11 +96,10 @@ class EMExplorer:
 
     @step.setter
     def step(self, value):
-        value = int(value)
-        if not 0 <= value < self.n_steps:
-            self._set_message(
-                f"Half-step {value} does not exist; choose one from 0 to {self.n_steps - 1}."
-            )
+        try:
+            value = self.state.history.resolve_step(value)  # -1 is the last, as in a list
+        except GMMVizError as exc:
+            self._set_message(str(exc))
             return
         self.step_slider.value = value  # the observer renders
 
@@ -266,11 +266,7 @@ class EMExplorer:
     def _try_load(self, make_dataset, key):
         try:
             dataset = make_dataset()
-            if dataset.X.shape[1] > 2:
-                raise GMMVizError(
-                    f"The explorer draws 1-D or 2-D data but these have {dataset.X.shape[1]} "
-                    "columns; choose one or two columns."
-                )
+            plotting.check_drawable(dataset.X.shape[1], "The explorer")
         except GMMVizError as exc:
             self._set_message(str(exc))
             self._sync_controls()  # e.g. the data dropdown back to the data shown
@@ -676,7 +672,7 @@ class EMExplorer:
                 if h.converged
                 else " &nbsp;<i>(stopped at the iteration limit)</i>"
             )
-        notes = _merge_notes(h.notes(s))
+        notes = [describe_together(same) for same in merge(h.note_records(s))]
         note_html = "".join(f'<div style="color:#7a2800">⚠ {_html_escape(n)}</div>' for n in notes)
         return (
             f"<b>Half-step {s} of {self.n_steps - 1}</b> — {text} "
@@ -695,36 +691,10 @@ def _note_html(text):
 def _same_in_1d(dataset, before, after):
     """True when only the covariance type changed (FitOptions ``before`` -> ``after``), between
     two types that are one model in 1-D."""
-    one_each = {"full", "diag", "spherical"}
     types = {before.covariance_type, after.covariance_type}
     return (
         dataset.X.shape[1] == 1
         and len(types) == 2
-        and types <= one_each
+        and all(covariance_type(t).same_as_full_in_1d for t in types)
         and replace(before, covariance_type=after.covariance_type) == after
     )
-
-
-def _merge_notes(notes):
-    """One line for the same note about several components: "Components 1, 2 and 5 have
-    collapsed ..." instead of five lines that differ by a number."""
-    groups, order = {}, []
-    for note in notes:
-        match = re.match(r"Component (\d+) has (.*)$", note)
-        key = match.group(2) if match else note
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        if match:
-            groups[key].append(match.group(1))
-    merged = []
-    for key in order:
-        numbers = groups[key]
-        if len(numbers) > 1:
-            listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
-            merged.append(f"Components {listed} have {key}")
-        elif numbers:
-            merged.append(f"Component {numbers[0]} has {key}")
-        else:
-            merged.append(key)
-    return merged

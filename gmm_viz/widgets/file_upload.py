@@ -14,7 +14,7 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from gmm_viz.datasets.readers import _format_size
+from gmm_viz.datasets import format_size
 
 __all__ = ["ChunkedUpload", "CHUNK_BYTES"]
 
@@ -170,8 +170,8 @@ def _as_int(value):
 
 
 def _too_large(name, size, limit):
-    shown = _format_size(size) if size is not None else "too large"
+    shown = format_size(size) if size is not None else "too large"
     return (
-        f"{name} is {shown}, more than the {_format_size(limit)} upload limit; use a smaller "
+        f"{name} is {shown}, more than the {format_size(limit)} upload limit; use a smaller "
         "sample of it (a few thousand rows show EM as well as millions)."
     )

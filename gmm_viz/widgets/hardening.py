@@ -7,7 +7,7 @@ import io
 
 import ipywidgets as widgets
 
-from gmm_viz.plotting.figure import _blank_figure
+from gmm_viz.plotting import blank_figure
 from gmm_viz.plotting.hardening import draw_hardening, update_hardening
 
 __all__ = ["HardeningSlider"]
@@ -26,7 +26,7 @@ class HardeningSlider(widgets.VBox):
     """
 
     def __init__(self, X, means, variance=1.0, *, xlabel="x"):
-        self.figure = _blank_figure((9, 3.6))
+        self.figure = blank_figure((9, 3.6))
         ax = self.figure.add_subplot()
         self.artists = draw_hardening(ax, X, means, variance, xlabel=xlabel)
         self.slider = widgets.FloatLogSlider(

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gmm_viz import datasets
+from gmm_viz import datasets, plotting
 from gmm_viz.em import (
     EMHistory,
     GaussianMixtureEM,
     covariances_from_full,
 )
-from gmm_viz.errors import ConvergenceWarning, GMMVizError
+from gmm_viz.errors import ConvergenceWarning
 
 # Uploads larger than this are refused before parsing (the browser sends them whole); the
 # same limit as the reader's, so that the message and the limit agree.
@@ -31,14 +31,8 @@ INIT_CHOICES = (
 )
 
 
-DATA_CHOICES = (
-    ("Toy example (5 points, worked by hand)", "toy"),
-    ("Old Faithful: eruption time (1-D)", "faithful:eruptions"),
-    ("Old Faithful: waiting time (1-D)", "faithful:waiting"),
-    ("Old Faithful: both columns (2-D)", "faithful"),
-    ("Galaxies: velocities (1-D)", "galaxies"),
-    ("Synthetic 1-D, with its true mixture", "synthetic"),
-    ("Synthetic 2-D, with its true mixture", "synthetic2d"),
+# The bundled data sets (their one list is datasets.CATALOGUE), then the user's own.
+DATA_CHOICES = tuple((entry.label, entry.name) for entry in datasets.CATALOGUE) + (
     ("Your pasted numbers", "pasted"),
     ("Your uploaded CSV", "uploaded"),
 )
@@ -117,10 +111,7 @@ def _dataset_from(data, columns=None):
     if isinstance(data, datasets.Dataset):
         ds = data
     elif isinstance(data, str):
-        if data == "synthetic2d":
-            ds = datasets.synthetic(n_features=2, random_state=0)
-        else:
-            ds = datasets.load(data)
+        ds = datasets.load(data)
     else:
         X = datasets.validate_data(data)  # a DataError (not a ValueError) for text, ragged rows
         ds = datasets.Dataset(
@@ -131,11 +122,7 @@ def _dataset_from(data, columns=None):
         )
     if columns is not None:
         ds = ds.select(columns)
-    if ds.X.shape[1] > 2:
-        raise GMMVizError(
-            f"The explorer draws 1-D or 2-D data but these have {ds.X.shape[1]} columns; "
-            "choose one or two columns."
-        )
+    plotting.check_drawable(ds.X.shape[1], "The explorer")
     return ds
 
 

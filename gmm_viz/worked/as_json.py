@@ -34,7 +34,7 @@ def to_dict(solution):
                     "weighted_sums": m.weighted_sums.tolist(),
                     "weighted_scatter": m.weighted_scatter.tolist(),
                     "log_likelihood_after": float(m.log_likelihood),
-                    "notes": list(m.notes),
+                    "notes": [str(note) for note in m.notes],
                 },
             }
         )

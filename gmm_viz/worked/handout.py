@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from gmm_viz.em import covariance_type
 from gmm_viz.errors import ParameterError
 from gmm_viz.worked.notation import _m_step_equations, _Style, _tied_equation
 from gmm_viz.worked.solution import MAX_TERMS
@@ -18,9 +19,9 @@ def _intro(solution, style):
     cols = ", ".join(solution.columns)
     if d == 1:  # in 1-D full, diag and spherical are all one variance per component
         model = (
-            "one variance shared by the components"
-            if solution.covariance_type == "tied"
-            else "one variance per component"
+            "one variance per component"
+            if covariance_type(solution.covariance_type).same_as_full_in_1d
+            else "one variance shared by the components"
         )
     else:
         model = f"covariance type {solution.covariance_type}"
@@ -92,9 +93,10 @@ def _m_lines(solution, it, style, max_terms):
     for k in range(solution.n_components):
         eqs = _m_step_equations(style, solution.X, resp, k, work, max_terms, tied=False)
         blocks.append((f"Component {k + 1}", eqs))
-    if solution.covariance_type == "tied" and "covariances" not in work.fixed:
+    is_shared = covariance_type(solution.covariance_type).shared
+    if is_shared and "covariances" not in work.fixed:
         blocks.append(("All components (shared covariance)", [_tied_equation(style, work)]))
-    elif solution.covariance_type == "tied":
+    elif is_shared:
         shared = work.params.full_covariances()[0]
         value = style.num(shared[0, 0]) if solution.n_features == 1 else style.mat(shared)
         sym = "sigma^2" if solution.n_features == 1 else "Sigma"

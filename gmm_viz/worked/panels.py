@@ -253,7 +253,7 @@ def _m_step_html(X, resp, component_index, work, digits, max_terms):
     ]
     eqs = _m_step_equations(style, X, resp, k, work, max_terms)
     parts += [_math_chain(eq) for eq in eqs]
-    parts += [f"<p>Note: {html.escape(note)}</p>" for note in work.notes]
+    parts += [f"<p>Note: {html.escape(str(note))}</p>" for note in work.notes]
     parts.append("</div>")
     return "\n".join(parts)
 

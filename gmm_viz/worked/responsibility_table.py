@@ -9,7 +9,7 @@ import numpy as np
 from gmm_viz.conventions import DECIMALS, data_format
 from gmm_viz.conventions import colors_for as _colors
 from gmm_viz.conventions import tint as _tint
-from gmm_viz.em.params import _check_X
+from gmm_viz.em import check_data as _check_X
 from gmm_viz.errors import ParameterError
 
 _TABLE_STYLE = (

@@ -66,8 +66,8 @@ class MStepWork:
     reg_covar : float
     fixed : frozenset of str
         Parameters held at their previous values.
-    notes : tuple of str
-        Sentences about components that emptied or collapsed.
+    notes : tuple of Note
+        Components that emptied or collapsed (``str(note)`` is the sentence).
     log_likelihood : float
         Log-likelihood of the new parameters.
     """

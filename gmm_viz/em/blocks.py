@@ -1,0 +1,156 @@
+"""One pass over the data, in blocks, on the cores the process may use.
+
+Each pass does one E-step (the log-likelihood of the current parameters and the
+responsibilities) and accumulates what the following M-step needs, block by block, so a
+whole iteration reads the data once in pieces that stay in cache. numpy releases the GIL
+inside its ufuncs and matrix products, so blocks run on threads side by side. Every block
+returns its own partial sums and they are added in block order, so the result is the same
+to the last bit whatever the number of threads (and as with none).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from gmm_viz.em.densities import _density_coefficients, _half_mahalanobis_kn
+
+# Size of a block over N, in floats per K x block buffer: a block holds _BLOCK // K
+# points, so that a worker's few buffers stay in cache (tuned in benchmarks/bench_em.py:
+# 8192 points for K = 8, more for smaller K).
+_BLOCK = 65536
+
+# At most this many threads per pass (None: every core the process may use). The
+# benchmarks set it to 1 to measure the one-thread peer in the same run.
+max_threads = None
+
+
+def _exp_shifted_kn(a, top, inv_total):
+    """The blocked E-step's log-sum-exp, in place: ``a`` (K, m) of log weighted densities
+    becomes exp(a - max_k a), ``top`` (m,) receives the shift and ``inv_total`` (m,) the
+    reciprocal column sums, so that the responsibilities are ``a * inv_total``.
+
+    Returns the block's sum of log p(x_n).
+    """
+    np.max(a, axis=0, out=top)
+    finite = np.isfinite(top)
+    if not finite.all():
+        top[~finite] = 0.0
+    np.subtract(a, top, out=a)
+    np.exp(a, out=a)
+    np.sum(a, axis=0, out=inv_total)
+    log_p = float(np.log(inv_total).sum() + top.sum())
+    np.reciprocal(inv_total, out=inv_total)
+    return log_p
+
+
+def available_cores():
+    """The cores this process may run on (its CPU affinity, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _Buffers:
+    """One worker's scratch arrays: a few K x block arrays reused by every block."""
+
+    def __init__(self, k, d, block):
+        self.lw = np.empty((k, block))
+        self.diff = np.empty((k, d, block)) if d > 1 else None
+        self.work = np.empty((k, d, block))
+        self.top = np.empty(block)
+        self.inv_total = np.empty(block)
+        self.xw = np.empty((d + 1, block))
+
+
+class BlockedPass:
+    """E-step plus M-step sums over ``Xa`` (the standardised data as (D + 1) x N with a
+    row of ones on top), in blocks of ``block`` points, on up to ``threads`` threads.
+
+    Use as a context manager (it owns a thread pool when it has more than one thread).
+    """
+
+    def __init__(self, Xa, k, block=None, threads=None):
+        self.Xa = Xa
+        self.k = k
+        self.d, self.n = Xa.shape[0] - 1, Xa.shape[1]
+        self.block = block or min(self.n, max(1, _BLOCK // k))
+        self.starts = range(0, self.n, self.block)
+        if threads is None:
+            threads = available_cores() if max_threads is None else max_threads
+        self.threads = max(1, min(threads, len(self.starts)))
+        self.buffers = [_Buffers(k, self.d, self.block) for _ in range(self.threads)]
+        self.pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def __call__(self, params):
+        """Sum of log p(x) in standardised units, N_k (K,), sum_n r_nk x_n (K, D) and the
+        scatter sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T (K, D, D) around the current means."""
+        # Per parameter set, not per block: Cholesky factors, log-determinants, log-weights.
+        factor, const = _density_coefficients(params)
+        coef = (factor, const[:, None], params.means)
+        starts = list(self.starts)
+        if self.pool is None:
+            parts = self._blocks(starts, self.buffers[0], coef)
+        else:
+            # Contiguous runs of blocks, one per thread; each returns its blocks' sums.
+            runs = np.array_split(np.array(starts), self.threads)
+            jobs = [
+                self.pool.submit(self._blocks, list(run), buffers, coef)
+                for run, buffers in zip(runs, self.buffers, strict=True)
+            ]
+            parts = [part for job in jobs for part in job.result()]
+        k, d = self.k, self.d
+        total = 0.0
+        nk_s1 = np.zeros((k, d + 1))  # N_k and sum_n r_nk x_n side by side
+        s2 = np.zeros((k, d, d))
+        for block_total, block_s1, block_s2 in parts:  # in block order
+            total += block_total
+            nk_s1 += block_s1
+            if d == 1:
+                s2[:, 0, 0] += block_s2
+            else:
+                s2 += block_s2
+        return total, nk_s1[:, 0].copy(), nk_s1[:, 1:].copy(), s2
+
+    def _blocks(self, starts, buf, coef):
+        return [self._block(start, buf, coef) for start in starts]
+
+    def _block(self, start, buf, coef):
+        """One block's log-likelihood sum, its [N_k, sum r x] (K, D + 1) and its scatter."""
+        factor, const, means = coef
+        d = self.d
+        stop = min(start + self.block, self.n)
+        m = stop - start
+        Xa = self.Xa[:, start:stop]
+        a, top, inv = buf.lw[:, :m], buf.top[:m], buf.inv_total[:m]
+        if d == 1:
+            # Keep h = (x - mu)^2 / (2 sigma^2): the scatter is then sum_n r h 2 sigma^2,
+            # and x - mu need not be stored.
+            h = _half_mahalanobis_kn(Xa[1:], means, factor, buf.work[:, 0, :m])
+            np.subtract(const, h, out=a)
+        else:
+            diff = buf.diff[:, :, :m]
+            _half_mahalanobis_kn(Xa[1:], means, factor, a, diff, buf.work[:, :, :m])
+            np.subtract(const, a, out=a)
+        log_p = _exp_shifted_kn(a, top, inv)
+        # a holds exp(log w_k N_k - top); the responsibilities are a * inv. Fold inv into
+        # the (D + 1) x m data instead of scaling the K x m array.
+        s1 = np.matmul(a, np.multiply(Xa, inv, out=buf.xw[:, :m]).T)
+        if d == 1:
+            np.multiply(a, h, out=a)
+            s2 = np.matmul(a, inv) / factor[:, 0, 0] ** 2
+        else:
+            np.multiply(a, inv, out=a)
+            p = np.multiply(a[:, None, :], diff, out=buf.work[:, :, :m])
+            s2 = np.matmul(p, diff.transpose(0, 2, 1))
+        return log_p, s1, s2
