@@ -145,10 +145,7 @@ class BlockedPass:
         log_p = _exp_shifted_kn(a, top, inv)
         # a holds exp(log w_k N_k - top); the responsibilities are a * inv. Fold inv into
         # the (D + 1) x m data instead of scaling the K x m array.
-        xw = np.multiply(Xa, inv, out=buf.xw[:, :m])
-        # One matrix-vector product per row of [1; x] (BLAS gemv): 2.5x faster than one
-        # (K, m) x (m, D + 1) matrix product, whose output is too thin for gemm.
-        s1 = np.stack([a @ row for row in xw], axis=1)
+        s1 = np.matmul(a, np.multiply(Xa, inv, out=buf.xw[:, :m]).T)
         if d == 1:
             np.multiply(a, h, out=a)
             s2 = np.matmul(a, inv) / factor[:, 0, 0] ** 2
