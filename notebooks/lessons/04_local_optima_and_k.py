@@ -336,7 +336,8 @@ predict_number("The start's log-likelihood is -4.62. EM now runs to convergence 
                explain="It shoots up. Component 2's density at 2.4 is "
                        "0.2 / sqrt(2 pi sigma^2): as the variance goes to 0 it goes to "
                        "infinity, and so does the log-likelihood. Only the engine's floor, "
-                       "a variance near 3e-21, stops it at a finite number.")
+                       f"a variance of {collapsed.covariances_.min():.1g} here, stops it at a "
+                       "finite number.")
 
 # %%
 h = collapsed.history_
