@@ -26,6 +26,11 @@ _BLOCK = 65536
 # benchmarks set it to 1 to measure the one-thread peer in the same run.
 max_threads = None
 
+# Threads only for a pass of at least this many blocks: starting them and handing blocks
+# over costs about 2 ms a fit, which made a fit at N = 1e4 (one or two blocks) up to twice
+# as slow (benchmarks/bench_fit.py).
+_MIN_BLOCKS_FOR_THREADS = 8
+
 
 def _exp_shifted_kn(a, top, inv_total):
     """The blocked E-step's log-sum-exp, in place: ``a`` (K, m) of log weighted densities
@@ -81,6 +86,8 @@ class BlockedPass:
         self.starts = range(0, self.n, self.block)
         if threads is None:
             threads = available_cores() if max_threads is None else max_threads
+        if len(self.starts) < _MIN_BLOCKS_FOR_THREADS:
+            threads = 1
         self.threads = max(1, min(threads, len(self.starts)))
         self.buffers = [_Buffers(k, self.d, self.block) for _ in range(self.threads)]
         self.pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
