@@ -188,14 +188,24 @@ def simd_level():
 
 
 def describe_simd(simd):
-    """One line: the widest extensions numpy dispatches to here (AVX512F or AVX2 ...)."""
+    """One line: the widest SIMD level numpy dispatches to here. numpy 2.4 names its levels
+    X86_V2 (SSE4.2), X86_V3 (AVX2) and X86_V4 (AVX-512); older numpy names the extensions."""
     found = set(simd.get("found", [])) | set(simd.get("baseline", []))
-    widest = [x for x in ("AVX512_SKX", "AVX512F", "AVX2", "SSE42") if x in found]
-    top = widest[0] if widest else "none of SSE4.2/AVX2/AVX-512"
-    avx512 = "with AVX-512" if "AVX512F" in found else "no AVX-512"
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # numpy 1.x
+        from numpy.core._multiarray_umath import __cpu_features__ as features
+    on = {name for name, enabled in features.items() if enabled} & (found or set(features))
+    if "X86_V4" in features:
+        avx512 = "X86_V4" in on
+        avx2 = "X86_V3" in on
+    else:
+        avx512 = "AVX512_SKX" in on
+        avx2 = "AVX2" in on
+    top = "AVX-512" if avx512 else ("AVX2" if avx2 else "SSE4.2 or less")
     disabled = os.environ.get("NPY_DISABLE_CPU_FEATURES", "").split()
     off = f"; switched off by NPY_DISABLE_CPU_FEATURES: {' '.join(disabled)}" if disabled else ""
-    return f"numpy dispatches up to {top} ({avx512}){off}"
+    return f"numpy dispatches up to {top}{off}"
 
 
 def parameter_difference(a, b):
