@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.mixture import GaussianMixture
+from test_em_sklearn_api import two_clusters
 
 from gmm_viz import worked
 from gmm_viz.conventions import run_title
@@ -24,11 +25,6 @@ from gmm_viz.em import (
 from gmm_viz.em import covariance_types as registry
 from gmm_viz.em.covariance_types.diag import Diag
 from gmm_viz.errors import ParameterError
-
-
-def two_clusters(d=2, n=120, seed=0):
-    rng = np.random.default_rng(seed)
-    return np.r_[rng.normal(size=(n, d)), rng.normal(size=(n, d)) * 0.5 + 3.0]
 
 
 @pytest.mark.parametrize("name", COVARIANCE_TYPES)
@@ -57,7 +53,7 @@ def test_each_type_converts_rescales_and_counts_consistently(name):
     [
         lambda: GaussianMixtureEM(2, covariance_type="round").fit(two_clusters()),
         lambda: full_covariances(np.ones(2), "round", 2, 1),
-        lambda: m_step(two_clusters(), np.full((240, 2), 0.5), covariance_type="round"),
+        lambda: m_step(two_clusters(), np.full((300, 2), 0.5), covariance_type="round"),
         lambda: run_title("toy", 5, 2, "round", 1),
         lambda: covariance_type("round"),
     ],

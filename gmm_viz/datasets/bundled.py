@@ -256,11 +256,13 @@ _LOADERS = {"toy": toy, "faithful": faithful, "galaxies": galaxies, "synthetic":
 @dataclass(frozen=True)
 class CatalogueEntry:
     """A bundled data set as every face offers it: the name :func:`load` takes (and the
-    command line's ``--data``), and the label a menu shows."""
+    command line's ``--data``), and the label a menu shows. An entry that is a loader with
+    options names the loader and gives the options as (name, value) pairs."""
 
     name: str
     label: str
-    options: tuple = ()  # keyword arguments of the loader, as (name, value) pairs
+    loader: str | None = None
+    options: tuple = ()
 
 
 # The one list of the bundled data sets: the explorer's menu, the command line's names
@@ -275,12 +277,13 @@ CATALOGUE = (
     CatalogueEntry(
         "synthetic2d",
         "Synthetic 2-D, with its true mixture",
-        (("base", "synthetic"), ("n_features", 2), ("random_state", 0)),
+        "synthetic",
+        (("n_features", 2), ("random_state", 0)),
     ),
 )
 
 DATASET_NAMES = tuple(entry.name for entry in CATALOGUE)
-_ALIASES = {e.name: dict(e.options) for e in CATALOGUE if e.options}
+_VARIANTS = {entry.name: entry for entry in CATALOGUE if entry.loader}
 
 
 def load(name, **options):
@@ -306,10 +309,9 @@ def load(name, **options):
         )
     base, _, column = name.strip().lower().partition(":")
     base = base.strip()
-    alias = dict(_ALIASES.get(base, {}))
-    if alias:
-        base = alias.pop("base")
-        options = {**alias, **options}
+    if base in _VARIANTS:  # a loader with its own options (synthetic2d)
+        variant = _VARIANTS[base]
+        base, options = variant.loader, {**dict(variant.options), **options}
     loader = _LOADERS.get(base)
     if loader is None:
         raise DataError(

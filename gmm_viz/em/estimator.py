@@ -211,10 +211,9 @@ class GaussianMixtureEM:
                 f"Unknown initialisation {self.init_params!r}; "
                 f"use one of {', '.join(INIT_METHODS)}."
             )
-        for name in ("verbose", "verbose_interval"):
+        for name, least in (("verbose", 0), ("verbose_interval", 1)):
             value = getattr(self, name)
-            if not _is_whole(value) or value < (0 if name == "verbose" else 1):
-                least = 0 if name == "verbose" else 1
+            if not _is_whole(value) or value < least:
                 raise ParameterError(
                     f"{name} must be a whole number of at least {least}; got {value!r}."
                 )

@@ -38,7 +38,6 @@ def _run_em(
     given=None,
     previous=None,
     reg_covar=0.0,
-    threads=None,
 ):
     """The EM loop on standardised data, blocked over N, component-major.
 
@@ -56,12 +55,12 @@ def _run_em(
     ``reg_covar`` (the data's units) is only recorded in the history; the loop adds
     ``reg_std``. ``on_iteration(iteration, mean_log_likelihood)``, if given, is called
     before each iteration with the mean log-likelihood of the parameters entering it.
-    ``threads`` (default: the cores the process may use) run the blocks of each pass
-    (:class:`~gmm_viz.em.blocks.BlockedPass`); the result does not depend on it.
+    Each pass is a :class:`~gmm_viz.em.blocks.BlockedPass` (blocks on threads; the result
+    does not depend on how many).
     """
     n = Xa.shape[1]
     log_scale = scaling.log_det
-    with BlockedPass(Xa, init_std.n_components, threads=threads) as e_pass:
+    with BlockedPass(Xa, init_std.n_components) as e_pass:
         given = given or {}
         held = {name: value for name, value in given.items() if name in fixed}
 

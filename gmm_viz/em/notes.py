@@ -14,7 +14,6 @@ from dataclasses import dataclass
 EMPTY = "empty"
 COLLAPSED = "collapsed"
 TIED_COLLAPSED = "tied collapsed"
-KINDS = (EMPTY, COLLAPSED, TIED_COLLAPSED)
 
 # What each kind says of its component(s), after "Component 2 has" / "Components 1 and 2
 # have", and the advice that follows.

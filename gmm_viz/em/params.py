@@ -270,20 +270,19 @@ def _is_real(value):
     )
 
 
-def _as_generator(random_state, what="random_state"):
+def _as_generator(random_state):
     """A numpy Generator from None, a seed, a Generator or a legacy RandomState.
 
     A RandomState (scikit-learn's convention) seeds a new Generator from its stream, so
     that passing the same RandomState twice gives two different draws, as it does there.
     """
-    if random_state is None or isinstance(random_state, np.random.Generator):
-        return np.random.default_rng(random_state)
-    if _is_whole(random_state) and random_state >= 0:
+    seed_like = random_state is None or (_is_whole(random_state) and random_state >= 0)
+    if seed_like or isinstance(random_state, np.random.Generator):
         return np.random.default_rng(random_state)
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
     raise ParameterError(
-        f"{what} must be None, a whole number of at least 0, a numpy Generator or a "
+        f"random_state must be None, a whole number of at least 0, a numpy Generator or a "
         f"RandomState; got {random_state!r}."
     )
 

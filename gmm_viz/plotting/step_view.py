@@ -251,7 +251,7 @@ class StepView:
         self._blitter.invalidate()
 
     def _index(self, step):
-        return _resolve_step(self.history, step)
+        return self.history.resolve_step(step)
 
 
 def step_strip(
@@ -289,7 +289,7 @@ def step_strip(
     steps = list(steps)
     if not steps:
         raise ParameterError("Give at least one half-step to show.")
-    resolved = [_resolve_step(history, step) for step in steps]
+    resolved = [history.resolve_step(step) for step in steps]
     spec = _size_spec(size)
     panel = spec["figsize_2d"][1] * 0.8 if d == 2 else spec["figsize"][1] * 0.75
     if isinstance(per_row, bool) or not isinstance(per_row, (int, np.integer)) or per_row < 1:
@@ -347,11 +347,6 @@ def step_strip(
             alignment="left",
         )
     return fig
-
-
-def _resolve_step(history, step):
-    """A half-step as a whole number from 0 to n_steps - 1 (negative counts from the end)."""
-    return history.resolve_step(step)
 
 
 def _all_components(history):
