@@ -60,3 +60,28 @@ def test_a_fit_is_the_same_on_one_thread_and_small_fits_use_one():
         np.testing.assert_array_equal(getattr(default, name), getattr(single, name))
     with BlockedPass(standardised(10_000, 1), 8, threads=2) as small:
         assert small.threads == 1  # two blocks: threads would only cost
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 800.0])
+def test_the_exp_and_log_that_step_around_branches_give_the_same_bits(monkeypatch, scale):
+    """Where numpy's exp and log are scalar, the maxima's zeros go to exp as -1 and the
+    totals of 1 go to log as 2, and the exact answers are put back: the same bits as the plain
+    calls, whatever the values (ties, -inf columns, NaN, values that underflow, totals of 1)."""
+    rng = np.random.default_rng(7)
+    a = rng.normal(size=(4, 300)) * scale
+    a[:, 5] = -np.inf  # a column with no finite value
+    a[0, 9] = a[2, 9] = a[:, 9].max() + 1.0  # a tie for the maximum
+    a[1, 11] = np.nan
+    a[3, 12] = -0.0
+    results = []
+    for avoid in (False, True):
+        monkeypatch.setattr(blocks, "_AVOID_LIBM_BRANCHES", avoid)
+        b, top, inv = a.copy(), np.empty(300), np.empty(300)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            log_p = blocks._exp_shifted_kn(b, top, inv, np.empty((6, 300)))
+        results.append((log_p, b, top, inv))
+    (p0, b0, t0, i0), (p1, b1, t1, i1) = results
+    assert np.array_equal([p0], [p1], equal_nan=True)
+    for x, y in ((b0, b1), (t0, t1), (i0, i1)):
+        assert np.array_equal(x, y, equal_nan=True)
+    assert b1[0, 9] == b1[2, 9] == 1.0 and not np.isnan(b1[:, 20]).any()
