@@ -1,15 +1,21 @@
 """Checked exercises: a student computes a number by hand, a checker says whether it is right
 and, when it is not, which step to look at again (never the answer itself).
 
-Every checker compares with the engine's own number (:mod:`gmm_viz.em`) within a tolerance
-suited to a hand calculation, recognises the usual slips (a forgotten weight, dividing by N
+Every checker compares with the engine's own number (:mod:`gmm_viz.em`) to the decimals the
+exercise asks for, recognises the usual slips (a forgotten weight, dividing by N
 instead of N_k, the old mean in the variance, a standard deviation instead of a variance,
 log10 instead of ln) and returns :class:`Feedback`, which prints as one sentence.
 
 >>> from gmm_viz import datasets, exercises
 >>> toy = datasets.toy()
->>> print(exercises.check_responsibility(0.57, toy.X, toy.start, point=1, component=1))
-Right: 0.57 is the responsibility of component 1 for point 1.
+>>> print(exercises.check_responsibility(0.574, toy.X, toy.start, point=1, component=1))
+Right: 0.574 is the responsibility of component 1 for point 1.
+>>> print(exercises.check_responsibility(None, toy.X, toy.start, point=1, component=1))
+Not answered yet: replace None with your number (3 decimals).
+
+An answer is right within one unit of the last decimal asked for (``decimals``: rounding
+along the way moves the last digit, not the one before); an answer given with fewer decimals
+that is right as far as it goes is told to give more.
 """
 
 from __future__ import annotations
@@ -25,24 +31,28 @@ from gmm_viz.em import component_densities, e_step
 
 __all__ = [
     "Feedback",
+    "not_answered",
     "check_bic",
+    "check_m_step_count",
     "check_m_step_mean",
     "check_m_step_weight",
     "check_m_step_variance",
     "check_responsibility",
 ]
 
-# A hand calculation keeps two or three decimals: "right" within this, relative to the
-# value (absolute for values below 1).
-TOLERANCE = 5e-3
+# A hand calculation keeps three decimals unless the exercise says otherwise.
+DECIMALS = 3
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """A checker's verdict: ``correct``, and one sentence for the student."""
+    """A checker's verdict: ``correct``, and one sentence for the student. ``answered`` is
+    False while the answer is still the lesson's ``None``: then there is nothing to judge, and
+    the saved lesson shows a pencil, never a tick or a cross."""
 
     correct: bool
     message: str
+    answered: bool = True
 
     def __str__(self):
         return self.message
@@ -51,12 +61,19 @@ class Feedback:
         return self.correct
 
     def _repr_markdown_(self):
-        mark = "✅" if self.correct else "❌"
+        mark = "✏️" if not self.answered else ("✅" if self.correct else "❌")
         return f"{mark} {self.message}"
 
 
-def _number(answer):
+def not_answered(what="your number"):
+    """The verdict on an answer that is still ``None``."""
+    return Feedback(False, f"Not answered yet: replace None with {what}.", answered=False)
+
+
+def _number(answer, decimals=DECIMALS):
     """The answer as a finite float, or a Feedback saying what to give instead."""
+    if answer is None:
+        return not_answered(f"your number ({decimals} decimals)")
     if isinstance(answer, bool):
         answer = None
     try:
@@ -68,10 +85,19 @@ def _number(answer):
     return value
 
 
-def _close(a, b, tolerance):
-    """Equal to a hand calculation's rounding: relative above 1, absolute below (0.57 for
-    0.5744 is right, two decimals)."""
-    return abs(a - b) <= tolerance * max(abs(b), 1.0)
+def _close(a, b, decimals):
+    """Equal to a hand calculation's rounding: within one unit of the last decimal asked
+    for (0.463 for 0.46275 to three decimals; 1576 for 1576.253 to none)."""
+    return abs(a - b) <= 10.0**-decimals * (1 + 1e-9)
+
+
+def _decimals_given(value):
+    """How many decimals the answer was written with (0.03 -> 2, 1576.0 -> 0)."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 0 if "e" not in text else 17
+    decimals = len(text.split(".")[1].rstrip("0"))
+    return decimals
 
 
 def _index(value, size, what):
@@ -91,27 +117,46 @@ def _first(*checks):
     return None
 
 
-def _verdict(value, correct, tolerance, right, slips, fallback):
-    if _close(value, correct, tolerance):
+def _verdict(value, correct, decimals, right, slips, fallback):
+    """Right within the decimals asked for; else the first recognised slip's hint; else a
+    request for more decimals when the answer is right as far as it goes; else ``fallback``."""
+    if _close(value, correct, decimals):
         return Feedback(True, right)
     for wrong, hint in slips:
-        if wrong is not None and np.isfinite(wrong) and _close(value, wrong, tolerance):
+        if wrong is not None and np.isfinite(wrong) and _close(value, wrong, decimals):
             return Feedback(False, hint)
+    given = _decimals_given(value)
+    if given < decimals and abs(value - correct) <= 0.5 * 10.0**-given * (1 + 1e-9):
+        return Feedback(
+            False,
+            f"Right as far as it goes; give {decimals} decimals, not {given}: round only "
+            "at the end.",
+        )
     return Feedback(False, fallback)
 
 
-def check_responsibility(answer, X, params, point, component, *, tolerance=TOLERANCE):
+def _hard_shares(X, params):
+    """The responsibilities of K-means' hard assignment: 1 for the nearest mean, else 0."""
+    means = np.asarray(params.means, dtype=float)
+    distance = ((X[:, None, :] - means[None, :, :]) ** 2).sum(axis=2)
+    return np.eye(means.shape[0])[distance.argmin(axis=1)]
+
+
+def check_responsibility(answer, X, params, point, component, *, decimals=DECIMALS):
     """Check beta_nk = alpha_k N(x_n | k) / sum_j alpha_j N(x_n | j) computed by hand.
 
     Parameters
     ----------
-    answer : float
+    answer : float or None
+        None: not answered yet.
     X : array-like (N,) or (N, D)
     params : GMMParams or dict (weights, means, covariances)
     point, component : int
         1-based, as the tables number them.
+    decimals : int
+        The decimals the exercise asks for.
     """
-    value = _number(answer)
+    value = _number(answer, decimals)
     X = _check_X(X)
     params = _as_params(params)
     n = _index(point, X.shape[0], "the point")
@@ -122,15 +167,16 @@ def check_responsibility(answer, X, params, point, component, *, tolerance=TOLER
     dens = component_densities(X[n : n + 1], params)[0]
     weighted = params.weights * dens
     correct = float(e_step(X[n : n + 1], params)[0][0, k])
-    if not 0.0 <= value <= 1.0:
-        return Feedback(
-            False,
-            "A responsibility is a share of the point, between 0 and 1: divide the weighted "
-            "density of the component by the sum over all components.",
-        )
     sd = np.sqrt(np.diagonal(params.full_covariances(), axis1=1, axis2=2).prod(axis=1))
     no_sigma = params.weights * dens * sd  # the densities without their 1/sigma factor
+    hard = float(_hard_shares(X[n : n + 1], params)[0, k])
     slips = [
+        (
+            hard,
+            f"{hard:g} is K-means' hard assignment (all or nothing to the nearest mean); EM "
+            "shares the point: divide the component's weighted density by the sum over all "
+            "components.",
+        ),
         (
             float(weighted[k]),
             "That is the weighted density alpha_k N(x_n | k); divide it by the sum of the "
@@ -155,10 +201,16 @@ def check_responsibility(answer, X, params, point, component, *, tolerance=TOLER
             "The weights alpha_k are missing: weigh each density by its component's weight.",
         ),
     ]
+    if not 0.0 <= value <= 1.0 and not any(_close(value, w, decimals) for w, _ in slips[1:3]):
+        return Feedback(
+            False,
+            "A responsibility is a share of the point, between 0 and 1: divide the weighted "
+            "density of the component by the sum over all components.",
+        )
     return _verdict(
         value,
         correct,
-        tolerance,
+        decimals,
         f"Right: {value:g} is the responsibility of component {k + 1} for point {n + 1}.",
         slips,
         "Not yet: compute alpha_k N(x_n | mu_k, sigma_k^2) for every component, then the "
@@ -166,10 +218,10 @@ def check_responsibility(answer, X, params, point, component, *, tolerance=TOLER
     )
 
 
-def _component_column(answer, X, responsibilities, component):
-    """What the M-step checkers share: the answer as a number, the 1-D data x and the
-    component's responsibilities w, and the component's index; or the Feedback on bad input."""
-    value = _number(answer)
+def _component_column(answer, X, responsibilities, component, decimals):
+    """What the M-step checkers share: the answer as a number, the 1-D data x, the
+    responsibilities r (N, K) and the component's index; or the Feedback on bad input."""
+    value = _number(answer, decimals)
     X = _check_X(X)
     r = np.asarray(responsibilities, dtype=float)
     if r.ndim != 2 or r.shape[0] != X.shape[0]:
@@ -181,63 +233,116 @@ def _component_column(answer, X, responsibilities, component):
     k = _index(component, r.shape[1], "the component")
     if isinstance(k, Feedback):
         return k
-    return value, X[:, 0], r[:, k], k
+    return value, X[:, 0], r, k
 
 
-def check_m_step_mean(answer, X, responsibilities, component, *, tolerance=TOLERANCE):
+def _won_outright(r, k):
+    """1.0 for the points component k wins (the largest responsibility), else 0.0: what
+    K-means' assignment step would give it."""
+    return (r.argmax(axis=1) == k).astype(float)
+
+
+def check_m_step_mean(answer, X, responsibilities, component, *, decimals=DECIMALS):
     """Check the M-step's new mean mu_k = sum_n beta_nk x_n / N_k (1-D data)."""
-    checked = _component_column(answer, X, responsibilities, component)
+    checked = _component_column(answer, X, responsibilities, component, decimals)
     if isinstance(checked, Feedback):
         return checked
-    value, x, w, k = checked
-    nk = w.sum()
-    correct = float(w @ x / nk)
+    value, x, r, k = checked
+    w = r[:, k]
+    correct = float(w @ x / w.sum())
+    won = _won_outright(r, k)
+    others = [j for j in range(r.shape[1]) if j != k]
     slips = [
         (float(w @ x), "That is the weighted sum sum_n beta_nk x_n; divide it by N_k."),
         (
             float(w @ x / x.size),
             "Divide by N_k = sum_n beta_nk, the component's soft count, not N.",
         ),
+        (
+            float(won @ x / won.sum()) if won.any() else None,
+            "That is K-means' mean of the points the component wins outright (a hard "
+            "assignment); EM weighs every point by its responsibility.",
+        ),
+        *[
+            (
+                float(r[:, j] @ x / r[:, j].sum()),
+                f"That is the new mean of component {j + 1}; use the responsibilities of "
+                f"component {k + 1} (its column of the table).",
+            )
+            for j in others
+        ],
         (float(x.mean()), "That is the plain average: weigh each point by its responsibility."),
     ]
     return _verdict(
         value,
         correct,
-        tolerance,
+        decimals,
         f"Right: {value:g} is the new mean of component {k + 1}.",
         slips,
         "Not yet: multiply each point by its responsibility, add them up, and divide by N_k.",
     )
 
 
-def check_m_step_weight(answer, X, responsibilities, component, *, tolerance=TOLERANCE):
-    """Check the M-step's new weight alpha_k = N_k / N, with N_k = sum_n beta_nk."""
-    checked = _component_column(answer, X, responsibilities, component)
+def check_m_step_count(answer, X, responsibilities, component, *, decimals=DECIMALS):
+    """Check N_k = sum_n beta_nk, the component's soft count of points."""
+    checked = _component_column(answer, X, responsibilities, component, decimals)
     if isinstance(checked, Feedback):
         return checked
-    value, x, w, k = checked
-    if not 0.0 <= value <= 1.0:
-        return Feedback(
-            False, "A weight is a share of the points, between 0 and 1: divide N_k by N."
-        )
+    value, x, r, k = checked
+    w = r[:, k]
+    correct = float(w.sum())
+    slips = [
+        (correct / x.size, "That is the weight N_k / N; N_k itself is the sum, not divided."),
+        (
+            float(_won_outright(r, k).sum()),
+            "That counts the points the component wins outright (a hard assignment); add "
+            "up its responsibilities instead.",
+        ),
+        *[
+            (float(r[:, j].sum()), f"That is N_{j + 1}; add up the column of component {k + 1}.")
+            for j in range(r.shape[1])
+            if j != k
+        ],
+    ]
+    return _verdict(
+        value,
+        correct,
+        decimals,
+        f"Right: {value:g} is N_{k + 1}, the soft count of component {k + 1}.",
+        slips,
+        "Not yet: add up the component's responsibilities over all the points.",
+    )
+
+
+def check_m_step_weight(answer, X, responsibilities, component, *, decimals=DECIMALS):
+    """Check the M-step's new weight alpha_k = N_k / N, with N_k = sum_n beta_nk."""
+    checked = _component_column(answer, X, responsibilities, component, decimals)
+    if isinstance(checked, Feedback):
+        return checked
+    value, x, r, k = checked
+    w = r[:, k]
     nk = float(w.sum())
     correct = nk / x.size
     slips = [
         (nk, "That is N_k, the component's soft count; the weight is its share, N_k / N."),
         (
-            1.0 - correct if np.shape(responsibilities)[1] == 2 else None,
+            1.0 - correct if r.shape[1] == 2 else None,
             "That is the other component's weight: the weights add up to 1.",
         ),
         (
-            float(np.mean(w > 0.5)),
+            float(_won_outright(r, k).mean()),
             "That counts the points the component wins outright (a hard assignment); add "
             "up its responsibilities instead.",
         ),
     ]
+    if not 0.0 <= value <= 1.0 and not _close(value, nk, decimals):
+        return Feedback(
+            False, "A weight is a share of the points, between 0 and 1: divide N_k by N."
+        )
     return _verdict(
         value,
         correct,
-        tolerance,
+        decimals,
         f"Right: {value:g} is the new weight of component {k + 1}.",
         slips,
         "Not yet: add up the component's responsibilities (N_k) and divide by N.",
@@ -245,20 +350,26 @@ def check_m_step_weight(answer, X, responsibilities, component, *, tolerance=TOL
 
 
 def check_m_step_variance(
-    answer, X, responsibilities, component, *, previous_mean=None, tolerance=TOLERANCE
+    answer, X, responsibilities, component, *, previous_mean=None, decimals=DECIMALS
 ):
     """Check the M-step's new variance sigma_k^2 = sum_n beta_nk (x_n - mu_k)^2 / N_k, around
     the *new* mean (1-D data). ``previous_mean`` lets the checker recognise the old mean."""
-    checked = _component_column(answer, X, responsibilities, component)
+    checked = _component_column(answer, X, responsibilities, component, decimals)
     if isinstance(checked, Feedback):
         return checked
-    value, x, w, k = checked
+    value, x, r, k = checked
     if value < 0:
         return Feedback(False, "A variance is an average of squares: it cannot be negative.")
+    w = r[:, k]
     nk = w.sum()
     mu = w @ x / nk
     correct = float(w @ (x - mu) ** 2 / nk)
     old = None if previous_mean is None else float(w @ (x - previous_mean) ** 2 / nk)
+    won = _won_outright(r, k)
+    hard = None
+    if won.sum() > 0:
+        hard_mu = won @ x / won.sum()
+        hard = float(won @ (x - hard_mu) ** 2 / won.sum())
     slips = [
         (old, "Use the new mean, the one this M-step just computed, not the previous one."),
         (
@@ -267,12 +378,17 @@ def check_m_step_variance(
         ),
         (float(w @ (x - mu) ** 2 / x.size), "Divide by N_k = sum_n beta_nk, not by N."),
         (float(w @ (x - mu) ** 2), "Divide the weighted sum of squares by N_k."),
+        (
+            hard,
+            "That is the variance of the points the component wins outright (a hard "
+            "assignment); weigh every point by its responsibility.",
+        ),
         (float(np.mean((x - mu) ** 2)), "Weigh each squared distance by its responsibility."),
     ]
     return _verdict(
         value,
         correct,
-        tolerance,
+        decimals,
         f"Right: {value:g} is the new variance of component {k + 1}.",
         slips,
         "Not yet: weigh each squared distance to the new mean by its responsibility, add "
@@ -280,9 +396,10 @@ def check_m_step_variance(
     )
 
 
-def check_bic(answer, model, X, *, tolerance=TOLERANCE):
-    """Check BIC = -2 log L + p ln N for a fitted :class:`~gmm_viz.em.GaussianMixtureEM`."""
-    value = _number(answer)
+def check_bic(answer, model, X, *, decimals=0):
+    """Check BIC = -2 log L + p ln N for a fitted :class:`~gmm_viz.em.GaussianMixtureEM`
+    (to the nearest whole number by default: BIC is compared between models in units)."""
+    value = _number(answer, decimals)
     if isinstance(value, Feedback):
         return value
     X = _check_X(X)
@@ -300,16 +417,11 @@ def check_bic(answer, model, X, *, tolerance=TOLERANCE):
         -2 * log_l + q * math.log(n) for q in range(1, 4 * p + 2) if q != p
     ]  # a miscounted number of parameters
     verdict = _verdict(
-        value,
-        correct,
-        tolerance / 100,  # BIC is large: a relative 5e-5 is a hand rounding
-        f"Right: {value:g} is this model's BIC.",
-        slips,
-        "",
+        value, correct, decimals, f"Right: {value:g} is this model's BIC.", slips, ""
     )
     if verdict.correct or verdict.message:  # right, or a recognised slip
         return verdict
-    if any(_close(value, c, tolerance / 100) for c in counts):
+    if any(_close(value, c, decimals) for c in counts):
         return Feedback(
             False,
             "Count the parameters again: K - 1 free weights, K means of D numbers, and each "
