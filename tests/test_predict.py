@@ -54,20 +54,23 @@ def test_answer_must_be_a_choice():
         predict_choice("?", ["a", "b"], "c", example="a")
 
 
-def test_static_page_shows_the_example_and_its_reveal():
-    p = predict_number("beta for x = 2.4?", 0.6108, example=0.5)
+def test_static_page_folds_the_reveal_under_the_question():
+    p = predict_number("beta for x = 2.4?", 0.6108, example=0.5, explain="The nearer mean.")
     bundle = p._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle  # live: the widget
-    assert bundle["text/plain"].splitlines() == [
-        "Predict: beta for x = 2.4?",
-        "Example guess: 0.5",
-        "-> You said 0.5; the engine says 0.6108 (0.1108 too low).",
-    ]
-    assert "Example guess: 0.5" in bundle["text/html"]
+    # Plain text: the question alone, never the answer.
+    assert bundle["text/plain"].splitlines()[0] == "Predict: beta for x = 2.4?"
+    assert "0.6108" not in bundle["text/plain"] and "nearer" not in bundle["text/plain"]
+    # HTML: the question outside, the example guess, the answer and why inside <details>.
+    page = bundle["text/html"]
+    question, folded = page.split("<details>", 1)
+    assert "beta for x = 2.4?" in question and "0.6108" not in question
+    assert "Example guess: 0.5" in folded and "0.6108 (0.1108 too low)" in folded
+    assert "The nearer mean." in folded and folded.index("</details>") > folded.index("nearer")
     assert p.result.value == ""  # the live widget has not revealed anything
 
 
 def test_static_text_has_no_html_tags():
     question = "Is <code>n_init=10</code> &amp; better?"
     p = predict_choice(question, ["yes", "no"], "no", example="no")
-    assert p.static_text().splitlines()[0] == "Predict: Is n_init=10 & better?"
+    assert p.static_text().splitlines()[0] == "Predict: Is n_init=10 & better? (yes / no)"

@@ -2,14 +2,19 @@
 
 A :class:`Prediction` is a small widget: a question, a box for a number (or buttons for a
 choice), and a *Reveal* button. The reveal compares the guess with the answer the lesson
-computed with gmm_viz, so a student learns how far their intuition was. Without a kernel (a
-saved notebook on a static page) the widget shows itself as text: the question, a fixed
-example guess and the reveal, so the lesson still reads well.
+computed with gmm_viz, so a student learns how far their intuition was. The lessons build
+their predictions in :mod:`gmm_viz.questions`, so that the answer is not in the cell the
+student reads. Without a kernel (a saved notebook on a static page) the widget shows the
+question with the reveal folded under it (``<details>``): a reader guesses, then opens it.
+Its plain-text form never holds the answer.
 
 >>> p = predict_choice("Will the log-likelihood go up or down?", ["up", "down"], "up",
 ...                    example="down")
 >>> print(p.reveal_text("up"))
 You said up: right. The engine says up.
+>>> print(p.static_text())
+Predict: Will the log-likelihood go up or down? (up / down)
+Guess first: the reveal is folded on the page (run the notebook to answer in the box).
 """
 
 from __future__ import annotations
@@ -133,29 +138,30 @@ class Prediction(widgets.VBox):
         return f"<div style='margin:.3em 0 .6em 0'>➜ {text}{explain}</div>"
 
     # -- a static page ----------------------------------------------------------------
+    def _choices_text(self):
+        return " (" + " / ".join(self.choices) + ")" if self.choices else ""
+
     def static_html(self):
-        """The question, the example guess and its reveal, for a page without a kernel."""
-        choices = (
-            " (" + " / ".join(html.escape(c) for c in self.choices) + ")" if self.choices else ""
-        )
+        """The question, then the reveal folded: an example guess, the engine's answer and
+        why. For a page without a kernel: the reader guesses before opening it."""
         return (
-            f"<div><b>Predict:</b> {self.question}{choices}<br>"
+            f"<div><b>Predict:</b> {self.question}{html.escape(self._choices_text())}"
+            "<details><summary>Guessed? Open the reveal</summary>"
             f"<i>Example guess: {html.escape(str(self.example))}</i>"
-            f"{self._result_html(self.example)}</div>"
+            f"{self._result_html(self.example)}</details></div>"
         )
 
     def static_text(self):
-        """The same, as plain text."""
+        """The question alone, as plain text: no answer in it (a terminal, a text diff)."""
         question = html.unescape(re.sub(r"<[^>]+>", "", self.question))  # no tags in text
         return (
-            f"Predict: {question}\n"
-            f"Example guess: {self.example}\n"
-            f"-> {self.reveal_text(self.example)}"
+            f"Predict: {question}{self._choices_text()}\n"
+            "Guess first: the reveal is folded on the page (run the notebook to answer in the box)."
         )
 
     def _repr_mimebundle_(self, **kwargs):
         # A live notebook renders the widget (its view outranks these); a static page
-        # renders the text, with the example guess already revealed.
+        # renders the HTML, the reveal folded under the question.
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = self.static_text()
         bundle["text/html"] = self.static_html()
