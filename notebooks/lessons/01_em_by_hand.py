@@ -29,7 +29,7 @@
 # * Compute a responsibility $\beta_{nk}$ by hand and say why a point leans the way it does.
 # * Compute the M-step's new weight, mean and variance of a component from the
 #   responsibilities.
-# * Read one EM run half-step by half-step, and see that the log-likelihood never goes down.
+# * Read one EM run half-step by half-step, and see the log-likelihood climb.
 #
 # Along the way you will be asked to **predict** before you see the answer (type a guess and
 # press *Reveal*) and to **compute** a few numbers yourself; a checker says whether you are
@@ -46,8 +46,8 @@ import numpy as np
 np.set_printoptions(precision=4, suppress=True)
 
 from gmm_viz import datasets, exercises, plotting, worked
-from gmm_viz.em import e_step
-from gmm_viz.widgets import EMExplorer, predict_choice, predict_number
+from gmm_viz.questions import em_by_hand as ask
+from gmm_viz.widgets import EMExplorer
 
 # %% [markdown]
 # ## The data and the start
@@ -62,22 +62,24 @@ print("start: weights", toy.start["weights"], " means", toy.start["means"].ravel
       " variances", toy.start["covariances"].ravel())
 
 # %% [markdown]
+# `worked.solve` runs EM from this start and keeps every number of the hand calculation. Here
+# is the start it begins from: two wide Gaussians, each with half the weight, over the five
+# points (the ticks under the axis).
+
+# %%
+start = toy.start
+solution = worked.solve(toy.X, 2, weights=start["weights"], means=start["means"],
+                        covariances=start["covariances"], iterations=1)
+plotting.step_strip(toy.X, solution.history, steps=[0], columns=toy.columns)
+
+# %% [markdown]
 # ## The E-step: who is responsible for each point?
 #
 # Before any formula: point 4 is $x = 2.4$. Component 1 sits at 1, component 2 at 2, both with
 # variance 2 and weight 0.5. Which one takes the larger share of it?
 
 # %%
-responsibilities = e_step(toy.X, toy.start)[0]
-owner = "component 2" if responsibilities[3, 1] > responsibilities[3, 0] else "component 1"
-predict_choice(
-    "After the first E-step, which component takes the larger share of x = 2.4?",
-    ["component 1", "component 2", "half each"],
-    owner,
-    example="half each",
-    explain="Same weights, same variances: the nearer mean wins, and 2.4 is 0.4 from 2 "
-    "but 1.4 from 1. Far from both, a point would still be shared, never 100 %.",
-)
+ask.nearer_mean_wins(toy.X, toy.start, point=4)
 
 # %% [markdown]
 # The rule behind it:
@@ -88,29 +90,14 @@ predict_choice(
 # $$\beta_{nk} = \frac{\alpha_k\, \mathcal{N}(x_n \mid \mu_k, \sigma_k^2)}
 # {\sum_j \alpha_j\, \mathcal{N}(x_n \mid \mu_j, \sigma_j^2)}.$$
 #
-# `worked.solve` runs EM from the given start and keeps every number of the hand calculation.
-
-# %%
-start = toy.start
-solution = worked.solve(toy.X, 2, weights=start["weights"], means=start["means"],
-                        covariances=start["covariances"], iterations=1)
-print(worked.e_step_text(solution, iteration=1, digits=3))
-
-# %% [markdown]
-# The last two columns are the notes' table, to the digit:
-# `beta 1: [0.574, 0.599, 0.537, 0.389, 0.463]` and
-# `beta 2: [0.426, 0.401, 0.463, 0.611, 0.537]`. Each row sums to 1: every point is shared
-# out between the two components. Point 4 ($x = 2.4$) leans towards component 2, whose mean
-# is 2; the points near 1 lean towards component 1.
-#
 # ### Exercise 1: a responsibility by hand
 #
 # Compute $\beta_{5,2}$, the share of component 2 in point 5 ($x = 1.8$), at the start
 # (means 1 and 2, variances 2 and 2, weights 0.5 and 0.5). Use a calculator, keep three
-# decimals, and put your number in `my_answer`. (The table above has it, so cover it first.)
+# decimals, and put your number in `my_answer`; the table after the solution shows all of them.
 
 # %%
-my_answer = 0.463  # replace with yours
+my_answer = None  # replace None with your number
 exercises.check_responsibility(my_answer, toy.X, toy.start, point=5, component=2)
 
 # %% [markdown]
@@ -122,6 +109,20 @@ exercises.check_responsibility(my_answer, toy.X, toy.start, point=5, component=2
 # $\beta_{5,2} = 0.2793 / (0.2404 + 0.2793) = 0.537$. (0.463 is component 1's share.)
 #
 # </details>
+#
+# ### The whole table
+#
+# `worked.solve` kept every number of this E-step:
+
+# %%
+print(worked.e_step_text(solution, iteration=1, digits=3))
+
+# %% [markdown]
+# The last two columns are the notes' table, to the digit:
+# `beta 1: [0.574, 0.599, 0.537, 0.389, 0.463]` and
+# `beta 2: [0.426, 0.401, 0.463, 0.611, 0.537]`. Each row sums to 1: every point is shared
+# out between the two components. Point 4 ($x = 2.4$) leans towards component 2, whose mean
+# is 2; the points near 1 lean towards component 1.
 #
 # ### Three small slips in the notes, kindly pointed out
 #
@@ -149,19 +150,44 @@ print("times sigma = sqrt(2) (the notes):", np.round(first.densities[:, 0] * np.
 # 1.2, but it also holds 39-46 % of 1.8 and 2.4. Where will its mean move?
 
 # %%
-predict_number(
-    "What is component 1's new mean after the first M-step?",
-    solution.final.means[0, 0],
-    example=1.0,
-    explain="It moves right, to 1.3066: a responsibility-weighted average of all five "
-    "points, and the two large points pull it with weights 0.39 and 0.46.",
-)
+ask.new_mean_of_component_1(solution)
 
 # %% [markdown]
 # Each component's new parameters use the responsibilities as weights:
 # $N_k = \sum_n \beta_{nk}$ (how many points it has, softly counted),
 # $\alpha_k = N_k / N$, $\mu_k = \sum_n \beta_{nk} x_n / N_k$ and
-# $\sigma_k^2 = \sum_n \beta_{nk} (x_n - \mu_k)^2 / N_k$. With the numbers:
+# $\sigma_k^2 = \sum_n \beta_{nk} (x_n - \mu_k)^2 / N_k$.
+#
+# ### Exercise 2: the soft count, weight and mean of component 2
+#
+# Before the engine prints them: using the responsibilities $\beta_{n2}$ of the table above
+# (0.426, 0.401, 0.463, 0.611, 0.537), compute component 2's soft count $N_2$, its new
+# weight $\alpha_2$ and its new mean $\mu_2$, to three decimals.
+
+# %%
+responsibilities = solution.iterations[0].e_step.responsibilities
+my_count = None  # N_2: replace None with your number
+exercises.check_m_step_count(my_count, toy.X, responsibilities, component=2)
+
+# %%
+my_weight = None  # alpha_2: replace None with your number
+exercises.check_m_step_weight(my_weight, toy.X, responsibilities, component=2)
+
+# %%
+my_mean = None  # mu_2: replace None with your number
+exercises.check_m_step_mean(my_mean, toy.X, responsibilities, component=2)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# $N_2 = 0.426 + 0.401 + 0.463 + 0.611 + 0.537 = 2.4375$, so $\alpha_2 = N_2 / 5 = 0.4875$.
+# $\sum_n \beta_{n2} x_n = 0.426 \cdot 0.9 + 0.401 \cdot 0.7 + 0.463 \cdot 1.2 + 0.611 \cdot
+# 2.4 + 0.537 \cdot 1.8 = 3.652$, so $\mu_2 = 3.652 / 2.4375 = 1.498$. (1.4 is the plain
+# average of the five points: it forgets the responsibilities.)
+#
+# </details>
+#
+# ### The engine's M-step, with the numbers
 
 # %%
 print(worked.m_step_text(solution, iteration=1, digits=6))
@@ -178,47 +204,14 @@ print("variances", [float(v) for v in new.full_covariances().ravel()])
 print("weights  ", [float(w) for w in new.weights])
 
 # %% [markdown]
-# ### Exercise 2: the new mean and weight of component 2
-#
-# Using the responsibilities $\beta_{n2}$ of the table above (0.426, 0.401, 0.463, 0.611,
-# 0.537), compute component 2's soft count $N_2$, its new weight $\alpha_2$ and its new mean
-# $\mu_2$.
-
-# %%
-my_mean = 1.4  # replace with yours
-exercises.check_m_step_mean(my_mean, toy.X, responsibilities, component=2)
-
-# %%
-my_weight = 0.4875  # replace with yours
-exercises.check_m_step_weight(my_weight, toy.X, responsibilities, component=2)
-
-# %% [markdown]
-# <details><summary>Solution</summary>
-#
-# $N_2 = 0.426 + 0.401 + 0.463 + 0.611 + 0.537 = 2.4375$, so $\alpha_2 = N_2 / 5 = 0.4875$.
-# $\sum_n \beta_{n2} x_n = 0.426 \cdot 0.9 + 0.401 \cdot 0.7 + 0.463 \cdot 1.2 + 0.611 \cdot
-# 2.4 + 0.537 \cdot 1.8 = 3.652$, so $\mu_2 = 3.652 / 2.4375 = 1.498$. (1.4 is the plain
-# average of the five points: it forgets the responsibilities.)
-#
-# </details>
-#
 # ## Did it help?
 #
-# EM promises that no iteration lowers the log-likelihood $\log L = \sum_n \log \sum_k
-# \alpha_k \mathcal{N}(x_n \mid k)$. But look at what just happened: the two means moved
-# *towards each other* (1 → 1.31, 2 → 1.50).
+# EM is built to raise the log-likelihood $\log L = \sum_n \log \sum_k \alpha_k
+# \mathcal{N}(x_n \mid k)$, how probable the five points are under the mixture. But look at
+# what just happened: the two means moved *towards each other* (1 → 1.31, 2 → 1.50).
 
 # %%
-went = "up" if solution.final_log_likelihood > solution.initial_log_likelihood else "down"
-predict_choice(
-    "Did the log-likelihood go up or down in this first iteration?",
-    ["up", "down", "stayed the same"],
-    went,
-    example="down",
-    explain="Up, from -7.0758 to -4.7174: the variances shrank from 2 to about 0.4, and "
-    "narrower curves over the points are far more likely. Lesson 5 shows why EM can never "
-    "go down.",
-)
+ask.log_likelihood_after_one_iteration(solution)
 
 # %%
 print(f"log-likelihood at the start: {solution.initial_log_likelihood:.6f}")
@@ -253,7 +246,7 @@ print(f"log-likelihood {run.log_likelihoods()[-1]:.4f}")
 # The explorer moves; a page does not. Here is the same run as a strip, left to right: the
 # start, the first E-step (the points take their colours, the curves stay), the first M-step
 # (the curves move; the dashed ghosts and the arrows show from where), a later M-step, and
-# the last one. Read the titles: the log-likelihood never goes down.
+# the last one. Read the titles: the log-likelihood climbs at every M-step.
 
 # %%
 plotting.step_strip(toy.X, explorer.history, steps=[0, 1, 2, 6, -1], columns=toy.columns)
@@ -261,7 +254,7 @@ plotting.step_strip(toy.X, explorer.history, steps=[0, 1, 2, 6, -1], columns=toy
 # %% [markdown]
 # The two components end up splitting the data: one takes the three points near 1, the other
 # the two larger points — which is what your eye would do, reached by soft steps, each one
-# raising the log-likelihood (the lower panel).
+# raising the log-likelihood (in the panels' titles).
 #
 # **Try it:** change the start (*Model and start* → *Start*: k-means or random points) and
 # see whether EM ends in the same place. Lesson 4 is about when it doesn't.
@@ -275,6 +268,7 @@ plotting.step_strip(toy.X, explorer.history, steps=[0, 1, 2, 6, -1], columns=toy
 # * The **M-step** is a weighted version of what you would do with labels:
 #   $\alpha_k = N_k / N$, $\mu_k$ the $\beta$-weighted mean, $\sigma_k^2$ the $\beta$-weighted
 #   spread around the *new* mean.
-# * The log-likelihood **never goes down** from one iteration to the next; EM stops when it
-#   no longer moves.
+# * Exact EM (no variance floor, as here) **never lowers** the log-likelihood from one
+#   iteration to the next, and stops when it no longer moves; lesson 5 shows why, and why a
+#   variance floor can make it dip.
 # * Keep the $1/\sigma$ in the normal density: it cancels only when the variances are equal.
