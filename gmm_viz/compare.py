@@ -4,7 +4,7 @@ The model of the K-means-vs-EM article the lessons start from: every component h
 variance (1, in the data's units) and the weight 1/K; only the means are learned. Its E-step
 is a soft version of K-means' assignment step, its M-step a weighted version of K-means'
 update. This module fits that model (:func:`means_only_model`), measures how hard a table of
-responsibilities is (:func:`softness`), repeats both methods on many samples of one mixture
+responsibilities is (:func:`softness`), repeats both methods on many data sets drawn from one mixture
 to measure their bias (:func:`bias_study`, :class:`BiasStudy`) and draws the pictures the
 lesson compares them with (:func:`soft_vs_hard_figure`, :func:`bias_figure`). No EM
 arithmetic of its own: the fits are :class:`~gmm_viz.em.GaussianMixtureEM` and
@@ -126,7 +126,7 @@ def softness(responsibilities):
 
 @dataclass(frozen=True)
 class BiasStudy:
-    """Both methods fitted to many samples of one known 1-D mixture (see :func:`bias_study`).
+    """Both methods fitted to many data sets drawn from one known 1-D mixture (see :func:`bias_study`).
 
     Attributes
     ----------
@@ -134,7 +134,7 @@ class BiasStudy:
     start : ndarray (K,)
         Where both methods started, on every sample.
     n_samples : int
-        Points per sample.
+        Points per data set.
     estimates : dict
         For each name of :data:`METHODS`, the estimated means, (n_draws, K), in increasing
         order (each matched with the true mean of the same rank).
@@ -184,7 +184,7 @@ class BiasStudy:
         heads = [f"mean {k + 1} (true {m:g})" for k, m in enumerate(self.true_means)]
         width = max(18, *(len(h) + 2 for h in heads))
         lines = [
-            f"{self.n_draws} samples of {self.n_samples} points; both methods start at "
+            f"{self.n_draws} data sets of {self.n_samples} points; both methods start at "
             + ", ".join(f"{s:g}" for s in self.start),
             "bias = average of (estimate - truth) ± its standard error",
         ]
@@ -208,7 +208,7 @@ class BiasStudy:
 def bias_study(
     true_means, *, n_samples=300, n_draws=300, start=None, variance=1.0, random_state=0
 ):
-    """Draw many samples from one mixture (equal weights, one variance) and fit both
+    """Draw many data sets from one mixture (equal weights, one variance) and fit both
     methods to each from the same start: K-means and EM in the means-only model.
 
     EM here knows the true variance and weights (the model is right), so its means are the
@@ -219,16 +219,16 @@ def bias_study(
     true_means : array-like (K,)
         The mixture's means (1-D); its weights are 1/K and every variance ``variance``.
     n_samples : int
-        Points per sample.
+        Points per data set.
     n_draws : int
-        Number of samples.
+        Number of data sets.
     start : array-like (K,), optional
-        Where both methods start on every sample (default: the true means, the best start
+        Where both methods start on every data set (default: the true means, the best start
         there is, so that what is left is the method's own bias).
     variance : float
         The mixture's variance, which the means-only model also holds.
     random_state : int or None
-        Seed of the samples.
+        Seed of the data sets.
 
     Returns
     -------
@@ -350,7 +350,7 @@ def bias_figure(study, *, xlabel="x"):
     left.set_xticks(truth, [f"{m:g}" for m in truth])
     left.set_xlabel(f"true mean ({xlabel})")
     left.set_ylabel("bias: average of estimate - truth")
-    left.set_title(f"Bias of each mean over {study.n_draws} samples (bars: ± 2 s.e.)")
+    left.set_title(f"Bias of each mean over {study.n_draws} data sets (bars: ± 2 s.e.)")
     left.legend(frameon=False)
 
     distances = {m: study.outer_distance(m) for m in METHODS}
@@ -365,7 +365,7 @@ def bias_figure(study, *, xlabel="x"):
     right.set_ylabel("samples")
     right.set_title(
         f"K-means' outer centres are farther apart on {study.n_kmeans_farther_apart()} "
-        f"of {study.n_draws} samples"
+        f"of {study.n_draws} data sets"
     )
     right.legend(frameon=False)
     return fig

@@ -134,6 +134,6 @@ def test_bias_figure():
     study = compare.bias_study(TRUE_MEANS, n_samples=60, n_draws=6, random_state=1)
     fig = compare.bias_figure(study, xlabel="x")
     left, right = fig.axes
-    assert f"of {study.n_draws} samples" in right.get_title()
+    assert f"of {study.n_draws} data sets" in right.get_title()
     assert [t.get_text() for t in left.get_legend().get_texts()] == list(compare.METHODS)
     fig.canvas.draw()

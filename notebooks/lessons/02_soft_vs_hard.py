@@ -12,7 +12,7 @@
 # K-means gives every point to exactly **one** cluster — its nearest center. When clusters
 # overlap, a point in between is forced to one side. EM gives each point a **share** of every
 # cluster instead. Does that make a difference to where the centers end up? This lesson
-# measures it, on one sample and then on three hundred.
+# measures it, on one data set and then on three hundred.
 #
 # To compare like with like we use the simplified model of the K-means-vs-EM article this
 # project started from: every component has **variance 1** and **weight** $\alpha_k = 1/K$,
@@ -23,7 +23,7 @@
 #
 # * Compute a responsibility $\beta_{nk}$ and a new mean by hand in the means-only model, and
 #   say what K-means would do with the same point.
-# * Explain, with numbers from many samples, why K-means pushes the centers of overlapping
+# * Explain, with numbers from many data sets, why K-means pushes the centers of overlapping
 #   clusters apart while EM's means stay on target.
 # * Recognise when "variance 1" quietly turns EM into K-means: when the data's units are
 #   much larger than 1.
@@ -46,7 +46,8 @@ from IPython.display import HTML
 
 from gmm_viz import compare, datasets, exercises, plotting, worked
 from gmm_viz.em import GaussianMixtureEM, e_step, kmeans
-from gmm_viz.widgets import EMExplorer, predict_choice, predict_number
+from gmm_viz.questions import soft_vs_hard as ask
+from gmm_viz.widgets import EMExplorer
 
 # %% [markdown]
 # ## The article's model
@@ -102,7 +103,7 @@ print("data:", toy.X.ravel())
 # components and equal variances, the exponentials can be combined into one.
 
 # %%
-my_answer = 0.15  # replace with yours
+my_answer = None  # replace None with your number (three decimals)
 exercises.check_responsibility(my_answer, toy.X, means_only_start, point=4, component=1)
 
 # %% [markdown]
@@ -131,7 +132,7 @@ responsibilities = e_step(toy.X, means_only_start)[0]
 # 1's new mean $\mu_1$.
 
 # %%
-my_mean = 1.22  # replace with yours
+my_mean = None  # replace None with your number (three decimals)
 exercises.check_m_step_mean(my_mean, toy.X, responsibilities, component=1)
 
 # %% [markdown]
@@ -173,18 +174,10 @@ print(data.n_samples, "points; true means", true_means)
 # three means at their true places. K-means gives the point whole to the middle cluster.
 
 # %%
-share = e_step(np.array([[1.5]]), data.truth)[0][0, 1]
-predict_number(
-    "What share of x = 1.5 does EM give the middle component (mean 0.5)?",
-    share,
-    example=0.9,
-    explain="About two thirds: 1.5 is 1 from 0.5 but only 1.5 from 3, so the odds are "
-    "e<sup>-1/2</sup> : e<sup>-1.125</sup>, nearly 2 : 1. The left component, 3.5 away, "
-    "gets 0.2 %.",
-)
+ask.share_of_the_middle_component(data.truth, x=1.5)
 
 # %% [markdown]
-# ## One sample, both methods, the same start
+# ## One data set, both methods, the same start
 #
 # Both methods start with their centers (means) at −1, 0 and 1. EM is
 # `GaussianMixtureEM` with the weights and the variances held **fixed** at their starting
@@ -200,16 +193,7 @@ hard = kmeans(X, 3, init=start)
 soft = GaussianMixtureEM(3, covariance_type="spherical", fixed=("weights", "covariances"),
                          weights_init=[1 / 3] * 3, means_init=start,
                          covariances_init=[1.0] * 3, tol=1e-8, max_iter=500).fit(X)
-gap = np.ptp(hard.centers) - np.ptp(soft.means_)
-predict_choice(
-    "Will K-means' outer centers be farther apart than EM's outer means?",
-    ["farther apart", "about the same", "closer together"],
-    "farther apart" if gap > 0.05 else "closer together" if gap < -0.05 else "about the same",
-    example="closer together",
-    explain="Farther apart. The middle cluster's points beyond the boundary are given whole "
-    "to an outer cluster, and the outer cluster's own points near the boundary are given "
-    "away; what it keeps is its far side.",
-)
+ask.outer_centres_farther_apart(hard, soft)
 
 # %%
 print("K-means centers:", np.round(hard.centers.ravel(), 3), f"after {hard.n_iter} iterations")
@@ -229,7 +213,7 @@ compare.soft_vs_hard_figure(X, hard, soft, true_means=true_means, xlabel=data.ax
 # %% [markdown]
 # Read it honestly. On the **left**, K-means' center sits at −2.29, pushed out past the
 # true −2, while EM's mean is at −1.98. On the **right** both land *below* 3, and EM (2.773)
-# is even a little farther from the truth than K-means (2.803). One sample mixes two things:
+# is even a little farther from the truth than K-means (2.803). One data set mixes two things:
 # the method's own bias and the luck of the draw. Here the luck is visible, because the
 # data know which component made each point: the points that really came from component 3
 # average below 3 (and those of component 2 below 0.5).
@@ -241,25 +225,18 @@ for k in range(3):
           f"(true mean {true_means[k]:g})")
 
 # %% [markdown]
-# No estimate can beat that bad luck on this sample. To see the methods' own habits we need
-# many samples.
+# No estimate can beat that bad luck on this data set. To see the methods' own habits we need
+# many data sets.
 #
-# ## Three hundred samples: is K-means biased?
+# ## Three hundred data sets: is K-means biased?
 #
-# Draw 300 samples of 300 points from the same mixture and fit both methods to each. To
+# Draw 300 data sets of 300 points each from the same mixture and fit both methods to each. To
 # separate the method from the start, both start at the **true means** — the best start
 # there is. `compare.bias_study` does the loop (about a second).
 
 # %%
 study = compare.bias_study(true_means, n_samples=300, n_draws=300, random_state=0)
-predict_number(
-    "On how many of the 300 samples will K-means' outer centers be farther apart than EM's?",
-    study.n_kmeans_farther_apart(),
-    example=150,
-    explain="On every one of them. It is not luck but the method: hard assignment cuts each "
-    "cluster at the boundary, and an outer cluster keeps its far side.",
-    decimals=0,
-)
+ask.data_sets_where_kmeans_is_wider(study)
 
 # %%
 print(study.table())
@@ -268,7 +245,7 @@ print(study.table())
 compare.bias_figure(study, xlabel=data.axis_labels[0])
 
 # %% [markdown]
-# What the 300 samples show:
+# What the 300 data sets show:
 #
 # * **K-means pushes the outer centers out** by about 0.13 on each side (−0.135 and +0.135,
 #   each more than 15 standard errors from 0), so its outer centers end about 0.27 farther
@@ -287,9 +264,9 @@ compare.bias_figure(study, xlabel=data.axis_labels[0])
 #   variance and weights. With a wrong variance its means are biased too — at the end of this
 #   lesson we push the variance to the extreme.
 #
-# And from the lesson's start −1, 0, 1 instead of the truth? The same 300 samples (the same
+# And from the lesson's start −1, 0, 1 instead of the truth? The same 300 data sets (the same
 # seed): EM ends where it ended from the truth, while K-means' bias changes, because on
-# some samples its iterations stop at another fixed point — hard assignment has more of them.
+# some data sets its iterations stop at another fixed point — hard assignment has more of them.
 
 # %%
 from_start = compare.bias_study(true_means, n_samples=300, n_draws=300, start=start,
@@ -297,13 +274,13 @@ from_start = compare.bias_study(true_means, n_samples=300, n_draws=300, start=st
 for method in compare.METHODS:
     moved = np.abs(from_start.estimates[method] - study.estimates[method]).max(axis=1)
     print(f"{method:>15}: bias {np.round(from_start.bias(method), 3)}; ends more than 0.01 "
-          f"from where it ended from the truth on {np.sum(moved > 0.01)} of 300 samples")
+          f"from where it ended from the truth on {np.sum(moved > 0.01)} of 300 data sets")
 print(f"K-means' outer centers farther apart than EM's on {from_start.n_kmeans_farther_apart()} of 300")
 
 # %% [markdown]
 # ## The responsibility table
 #
-# Back to the one sample. Here is the article's kind of table for its first points: one row
+# Back to the one data set. Here is the article's kind of table for its first points: one row
 # per point, one column per cluster, each row summing to 1. Bold marks the largest share —
 # the one K-means would turn into a 1.
 
@@ -382,19 +359,11 @@ explorer.figure
 galaxies = datasets.galaxies()
 g_start = [10000.0, 20000.0, 30000.0]
 g_soft = compare.means_only_model(3, means_init=g_start).fit(galaxies.X)
-g_resp = e_step(galaxies.X, g_soft.params_)[0]
-n_shared = int(np.sum(g_resp.max(axis=1) < 1.0))
-predict_number(
-    "Means-only EM with variance 1 on the 82 galaxy velocities: how many velocities will "
-    "it share between two components (a responsibility strictly between 0 and 1)?",
-    n_shared,
-    example=20,
-    explain="None. Every responsibility is exactly 0 or 1: EM has become K-means.",
-    decimals=0,
-)
+ask.galaxies_shared_by_means_only_em(galaxies.X, g_soft)
 
 # %%
 g_hard = kmeans(galaxies.X, 3, init=np.array(g_start)[:, None])
+g_resp = e_step(galaxies.X, g_soft.params_)[0]
 print(f"softness, the largest share any point gives away: {compare.softness(g_resp)}")
 print(f"responsibilities exactly 0 or 1: {np.sum((g_resp == 0) | (g_resp == 1))} of {g_resp.size}")
 print(f"EM means ({galaxies.axis_labels[0]}):     ", np.round(g_soft.means_.ravel(), 2), f"({g_soft.n_iter_} iterations)")
@@ -420,8 +389,9 @@ print("EM means:", np.round(g_wide.means_.ravel(), 1))
 #   means-only model only the distances to the means decide the shares.
 # * K-means is the same algorithm with every share rounded to 0 or 1. On overlapping
 #   clusters that rounding **truncates** each cluster and pushes the outer centers out
-#   (here by 0.13 on each side, on all 300 samples), while EM's means stay on target.
-# * Judge a method on many samples, not one: a single sample mixes bias with luck.
+#   (here by 0.13 on each side on average over 300 data sets, and on every one of them
+#   farther apart than EM's), while EM's means stay on target.
+# * Judge a method on many data sets, not one: a single data set mixes bias with luck.
 # * Component numbers and colours are arbitrary (**label switching**): compare means, not
 #   colours.
 # * A fixed variance lives in the data's units: "variance 1" on data in thousands makes EM
