@@ -9,9 +9,10 @@
 # %% [markdown]
 # # Your data: heights, Old Faithful, and the numbers you paste
 #
-# Lessons 1 and 2 fitted numbers made for teaching. Here EM meets real measurements: the
-# heights of 120 people, the eruptions of the Old Faithful geyser, and — at the end — numbers
-# you paste in yourself. Real data ask two new questions: *where does EM start?* (it decides
+# Lessons 1 and 2 fitted five numbers and a simulated mixture. Here EM meets a CSV file of
+# 120 adults' heights and weights (made up for this course, in the range real adults have:
+# practice data, not a survey), real measurements of the Old Faithful geyser's eruptions,
+# and — at the end — numbers you paste in yourself. Real data ask two new questions: *where does EM start?* (it decides
 # how long the climb is) and *is the fitted model any good?* (draw fake data from it and
 # compare).
 
@@ -44,7 +45,8 @@ from matplotlib.figure import Figure
 
 from gmm_viz import datasets, exercises, plotting, worked
 from gmm_viz.em import GaussianMixtureEM
-from gmm_viz.widgets import EMExplorer, predict_choice, predict_number
+from gmm_viz.questions import your_data as ask
+from gmm_viz.widgets import EMExplorer
 
 # %% [markdown]
 # ## 1. Getting numbers in
@@ -97,18 +99,7 @@ print("the first seven:", X[:7].ravel())
 # %%
 heights_start = dict(weights=[0.5, 0.5], means=[160.0, 180.0], covariances=[36.0, 64.0])
 heights_run = worked.solve(X, 2, iterations=500, tol=1e-6, columns=heights.columns, **heights_start)
-taller = int(np.argmax(heights_run.final.means.ravel()))
-predict_number(
-    "What weight &alpha; will EM give the taller of its two groups of heights?",
-    heights_run.final.weights[taller],
-    example=0.5,
-    explain=f"EM ends with a broad group of {heights_run.final.weights[1 - taller]:.0%} of the "
-    f"people around {heights_run.final.means[1 - taller, 0]:.0f} cm and a narrow one of "
-    f"{heights_run.final.weights[taller]:.0%} around {heights_run.final.means[taller, 0]:.0f} cm. "
-    "Nothing made it split the data into women and men: it splits them into whatever two "
-    "Gaussians fit best.",
-    decimals=3,
-)
+ask.weight_of_the_taller_group(heights_run)
 
 # %% [markdown]
 # ### The first E-step, as a table
@@ -137,7 +128,7 @@ print(f"  ... and {len(table) - 8} more rows")
 # \exp\!\left(-\frac{(x-\mu)^2}{2\sigma^2}\right)$ and a calculator. Halfway — so 0.5?
 
 # %%
-my_beta = 0.32  # replace with yours
+my_beta = None  # replace None with your number (three decimals)
 exercises.check_responsibility(my_beta, X, heights_run.initial, point=12, component=1)
 
 # %% [markdown]
@@ -154,7 +145,7 @@ exercises.check_responsibility(my_beta, X, heights_run.initial, point=12, compon
 #
 # Not 0.5: 170.3 cm is 10.3 cm from $\mu_1$, that is 1.7 of component 1's standard
 # deviations (6 cm), but only 9.7 / 8 = 1.2 of component 2's — the wider component claims
-# more of it. The example answer 0.32 is what you get without the factors
+# more of it. A tempting 0.32 is what you get without the factors
 # $1/\sqrt{2\pi\sigma_k^2}$: $0.2291 / (0.2291 + 0.4795) = 0.323$. With unequal variances
 # they do not cancel: the narrower component's density is taller near its mean.
 #
@@ -173,11 +164,12 @@ print(f"N_2 = sum of beta_n2 = {m_step.resp_sums[1]:.3f}")
 print(f"sum of beta_n2 * x_n = {m_step.weighted_sums[1, 0]:.2f} cm")
 
 # %% [markdown]
-# Compute the tall component's new mean $\mu_2$.
+# Compute the tall component's new mean $\mu_2$, in cm to two decimals.
 
 # %%
-my_mean = 175.95  # replace with yours
-exercises.check_m_step_mean(my_mean, X, heights_run.iterations[0].e_step.responsibilities, component=2)
+my_mean = None  # replace None with your number (cm, two decimals)
+first_beta = heights_run.iterations[0].e_step.responsibilities
+exercises.check_m_step_mean(my_mean, X, first_beta, component=2, decimals=2)
 
 # %% [markdown]
 # <details><summary>Solution</summary>
@@ -258,16 +250,7 @@ print("the data set's start:\n", faithful.start["means"])
 # will EM need from this start before the log-likelihood stops moving?
 
 # %%
-first_jump = faithful_run.log_likelihood(2) - faithful_run.log_likelihood(0)
-predict_number(
-    "How many EM iterations until Old Faithful converges from this start?",
-    faithful_run.iteration(faithful_run.n_steps - 1),
-    example=5,
-    explain=f"The first M-step makes the biggest jump (the log-likelihood rises by {first_jump:.0f}); "
-    "then the two Gaussians lie across each other along the diagonal and creep for about ten "
-    "iterations before they come apart and settle.",
-    decimals=0,
-)
+ask.iterations_until_faithful_converges(faithful_run)
 
 # %% [markdown]
 # And when it has settled, one Gaussian sits on the short eruptions, one on the long ones.
@@ -275,18 +258,7 @@ predict_number(
 # plot before you answer.
 
 # %%
-settled = faithful_run.params(faithful_run.n_steps - 1)
-heavy = int(np.argmax(settled.weights))
-predict_choice(
-    "Which eruption cluster gets the larger weight &alpha;?",
-    ["short eruptions", "long eruptions"],
-    "long eruptions" if settled.means[heavy, 0] > settled.means[1 - heavy, 0] else "short eruptions",
-    example="short eruptions",
-    explain=f"About {settled.weights[heavy]:.0%} of the eruptions belong to the long cluster "
-    f"(around {settled.means[heavy, 0]:.1f} minutes, then a wait of {settled.means[heavy, 1]:.0f} "
-    f"minutes); about {settled.weights[1 - heavy]:.0%} to the short one. A weight is a share of "
-    "the points, and the long-eruption cloud simply has more of them.",
-)
+ask.heavier_eruption_cluster(faithful_run)
 
 # %% [markdown]
 # The run on one page: the start, E-step 1, M-step 1, two steps while the Gaussians pull
@@ -358,16 +330,7 @@ for k in range(2):
 
 # %%
 fake, drawn_from = model.sample(272, random_state=1)
-long_component = int(np.argmax(model.means_[:, 0]))
-predict_number(
-    "Of 272 points drawn from the model, how many come from the long-eruption component?",
-    np.sum(drawn_from == long_component),
-    example=136,
-    explain=f"Each draw picks the long component with probability &alpha; = "
-    f"{model.weights_[long_component]:.3f}, so about {model.weights_[long_component] * 272:.0f} "
-    "of them on average; the exact count varies from seed to seed.",
-    decimals=0,
-)
+ask.fake_points_from_the_long_component(model, drawn_from)
 
 # %% [markdown]
 # The real eruptions and the fake ones side by side, on the same axes, each point coloured by
@@ -418,6 +381,8 @@ print("real waits that are whole minutes:", np.mean(faithful.X[:, 1] % 1 == 0),
 # %%
 my_text = "23, 25, 22, 31, 24, 33, 27, 35, 29, 30"
 mine = datasets.parse_text(my_text)
+# Name the column and its unit (one of each per column, for 2-D data two), for the axes:
+mine = dataclasses.replace(mine, columns=("journey time",), units=("minutes",))
 my_model = GaussianMixtureEM(2, random_state=0, tol=1e-6, max_iter=500).fit(mine.X)
 print(f"{mine.n_samples} numbers; {my_model.n_iter_} iterations from a k-means start")
 print("weights", my_model.weights_.round(3), " means", my_model.means_.ravel().round(2),
