@@ -73,7 +73,8 @@ def not_answered(what="your number"):
 def _number(answer, decimals=DECIMALS):
     """The answer as a finite float, or a Feedback saying what to give instead."""
     if answer is None:
-        return not_answered(f"your number ({decimals} decimals)")
+        wanted = "a whole number" if decimals == 0 else f"{decimals} decimals"
+        return not_answered(f"your number ({wanted})")
     if isinstance(answer, bool):
         answer = None
     try:

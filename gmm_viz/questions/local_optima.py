@@ -87,3 +87,26 @@ def collapse_with_a_floor(model):
         + (", and the note still says it collapsed." if collapsed else ".")
         + " The floor must be near a spread you believe in.",
     )
+
+
+def hundred_starts_against_ten(many, best, X):
+    """Whether ``n_init=100`` keeps a higher log-likelihood than ``n_init=10``, and why."""
+    kept, ten = many.score(X) * len(X), best.score(X) * len(X)
+    answer = "higher" if kept > ten + 0.005 else "lower" if kept < ten - 0.005 else "the same"
+    variance = float(many.covariances_.min())
+    collapsed = bool(many.history_.notes())
+    return predict_choice(
+        f"<code>n_init=100</code> tries ninety more starts. Will the log-likelihood it keeps "
+        f"be higher than the {ten:.2f} of <code>n_init=10</code>, the same, or lower?",
+        ["higher", "the same", "lower"],
+        answer,
+        example="the same",
+        explain=f"{answer.capitalize()}: {kept:.2f}."
+        + (
+            f" But look at what it kept: one component with a variance of {variance:.1g} "
+            "(km/s)², sitting on a single galaxy. More starts found a collapse, not a better "
+            "hill."
+            if collapsed
+            else ""
+        ),
+    )

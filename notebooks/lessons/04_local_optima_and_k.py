@@ -17,7 +17,8 @@
 # ## Goal
 #
 # * After this lesson you can explain why EM from different starts ends on different answers,
-#   and say exactly which starts `n_init` tries and which one it keeps.
+#   say exactly which starts `n_init` tries and which one it keeps, and why more starts can
+#   keep a worse model (a collapse) unless collapsed fits are set aside.
 # * You can choose $K$ with BIC, AIC and a held-out log-likelihood, and compute BIC by hand
 #   from a log-likelihood and a count of parameters.
 # * You can recognise a collapsing component (variance to zero, log-likelihood to infinity)
@@ -45,7 +46,8 @@ from gmm_viz.plotting.restarts import (
     optimum_names,
     sorted_by_mean,
 )
-from gmm_viz.widgets import EMExplorer, predict_choice, predict_number
+from gmm_viz.questions import local_optima as ask
+from gmm_viz.widgets import EMExplorer
 
 # %% [markdown]
 # ## Ten starts, several answers
@@ -77,16 +79,11 @@ for i, run in enumerate(starts, start=1):
 # has a mean out at 32,789, most have all four in the main body.
 
 # %%
-final = [run.score(X) * len(X) for run in starts]  # total log-likelihood of each run
-winner = int(np.argmax(final))
-predict_choice("Which start will end with the highest log-likelihood?",
-               [f"start {i}" for i in range(1, 11)], f"start {winner + 1}", example="start 2",
-               explain="It is the only start with a mean in each of the two outer groups. "
-                       "EM can carry a mean across an empty gap (start 10 does, slowly, "
-                       "below), but no other start ever reaches the three galaxies beyond "
-                       "32,000 km/s.")
+ask.best_of_the_starts(starts, X)
 
 # %%
+final = [run.score(X) * len(X) for run in starts]  # total log-likelihood of each run
+winner = int(np.argmax(final))
 labels, optima = group_optima(final, decimals=2)
 names = optimum_names(len(optima))
 for i, run in enumerate(starts, start=1):
@@ -157,10 +154,12 @@ draw_restart_traces(fig.subplots(), starts, below_best=40)
 fig
 
 # %% [markdown]
-# Every line rises and never falls: EM never goes down, from any start. Each one flattens
+# Every line rises and never falls. (These runs have scikit-learn's tiny default floor under
+# the variances, `reg_covar=1e-6`; exact EM can never go down, and with so small a floor it
+# practically never does: lesson 5 says why, and when a floor makes it dip.) Each one flattens
 # on its own plateau, and the plateaus differ by up to 14 units: those are the local optima.
 # The starts also take very different routes. Start 7 (A) is on its plateau within about
-# 10 iterations. Start 10 (orange, the late jump) creeps up for 25 iterations while its
+# 10 iterations. Start 10 (amber, the late jump) creeps up for 25 iterations while its
 # lowest component, wide, slides from 18,600 km/s down across the empty gap; around
 # iteration 26 it reaches the group near 9,700 km/s, narrows onto it, and the
 # log-likelihood climbs 8 units in three iterations, to B. A start does not decide everything, but no start
@@ -172,16 +171,10 @@ fig
 # %%
 best = GaussianMixtureEM(4, init_params="random_from_data", n_init=10, random_state=0,
                          tol=1e-8, max_iter=500).fit(X)
-best_ll = best.score(X) * len(X)
-same = bool(np.isclose(best_ll, max(final)))
-answer = "the same" if same else ("better" if best_ll > max(final) else "worse")
-predict_choice("<code>n_init=10, random_state=0</code> keeps the best of its ten starts. "
-               "Compared with the best of the ten runs listed above, its log-likelihood is ...",
-               ["better", "the same", "worse"], answer, example="better",
-               explain="The ten runs above are its ten starts, drawn from the same generator "
-                       f"in the same order, so it keeps start {winner + 1}'s answer, A.")
+ask.n_init_against_the_listed_starts(best, starts, X)
 
 # %%
+best_ll = best.score(X) * len(X)
 print(f"n_init=10 keeps:         log-likelihood {best_ll:.2f}")
 print(f"best of the ten listed:  log-likelihood {max(final):.2f} (start {winner + 1})")
 print("the same parameters:", np.allclose(best.means_, starts[winner].means_))
@@ -191,6 +184,64 @@ print("the same parameters:", np.allclose(best.means_, starts[winner].means_))
 # number of starts guarantees it. **Try it:** replay the ten starts with the default
 # `init_params="kmeans"` (EM started from a k-means clustering) and see which optima those
 # reach.
+#
+# ### More starts, a bigger trap
+#
+# So a hundred starts should do better still?
+
+# %%
+many = GaussianMixtureEM(4, init_params="random_from_data", n_init=100, random_state=0,
+                         tol=1e-8, max_iter=500).fit(X)
+ask.hundred_starts_against_ten(many, best, X)
+
+# %%
+kept = sorted_by_mean(many)
+print(f"n_init=100 keeps: log-likelihood {many.score(X) * len(X):.2f}")
+print("  mean mu_k (km/s)  ", "".join(f"{m:10.0f}" for m in kept.means.ravel()))
+print("  sd sigma_k (km/s) ", "".join(f"{s:10.3g}" for s in np.sqrt(kept.covariances.ravel())))
+print(many.history_.notes()[-1])
+
+# %% [markdown]
+# The hundred starts found a component with a standard deviation of 0.001 km/s on the one
+# galaxy at 10,406 km/s, and kept it, because its log-likelihood is higher. That is no
+# accident of these data. Put a component's mean *on* one data point and let its variance
+# shrink: its density at that point, $lpha_k / \sqrt{2\pi\sigma_k^2}$, grows without bound,
+# and so does the log-likelihood, while the other components still cover the other points.
+# **The unregularised maximum of a Gaussian mixture's likelihood does not exist**: there
+# is always a higher "hill", a needle on one point. The best honest answers are local
+# maxima, and a search that keeps the highest log-likelihood is drawn to the needles; the
+# more starts, the more likely one of them falls in (here 3 of the 100). The only thing
+# that stopped this needle is the engine's floor, `reg_covar=1e-6` — in the data's units,
+# a variance of $10^{-6}$ (km/s)², nothing on a scale of thousands of km/s.
+#
+# Two remedies, best used together:
+#
+# * **Set collapsed fits aside before keeping the best.** Replay the hundred starts one by
+#   one (as for the ten above) and keep the best of those that did not collapse
+#   (`history_.notes()` says which did).
+# * **Put the floor in the data's units:** a `reg_covar` that is a spread you would never
+#   believe in for a real group, here $(100\ \text{km/s})^2$, far below any group's spread
+#   (the narrowest honest component above has $\sigma \approx 400$ km/s) but far above zero.
+
+# %%
+rng = np.random.default_rng(0)  # the hundred starts of n_init=100, one by one
+runs = [GaussianMixtureEM(4, init_params="random_from_data", random_state=rng,
+                          tol=1e-8, max_iter=500).fit(X) for _ in range(100)]
+honest = [run for run in runs if not run.history_.notes()]
+kept = max(honest, key=lambda run: run.score(X))
+print(f"{len(runs) - len(honest)} of 100 starts collapsed; the best of the other "
+      f"{len(honest)}: log-likelihood {kept.score(X) * len(X):.2f}, means "
+      f"{np.sort(kept.means_.ravel()).round()}")
+floored = GaussianMixtureEM(4, init_params="random_from_data", n_init=100, random_state=0,
+                            reg_covar=100.0**2, tol=1e-8, max_iter=500).fit(X)
+print(f"n_init=100 with reg_covar = (100 km/s)^2: log-likelihood "
+      f"{floored.score(X) * len(X):.2f}, notes {len(floored.history_.notes())}, "
+      f"smallest sd {np.sqrt(floored.covariances_.min()):.0f} km/s")
+
+# %% [markdown]
+# Set aside, the three collapses leave an honest best slightly above A (the hundred starts
+# found a hill the ten missed), and the floor in km/s keeps every component a real group.
+# The last section of this lesson takes a collapse apart, step by step.
 #
 # ## Choosing K: BIC, AIC and held-out log-likelihood
 #
@@ -209,17 +260,18 @@ print("the same parameters:", np.allclose(best.means_, starts[winner].means_))
 # ### Exercise: BIC by hand
 #
 # The best galaxies fit above, `best` ($K = 4$, 1-D), has the log-likelihood printed above,
-# -763.89, on $N = 82$ points. Count its free parameters, then compute its BIC.
+# -763.89, on $N = 82$ points. Count its free parameters, then compute its BIC, to the
+# nearest whole number.
 
 # %%
-my_answer = 1580.66  # replace with yours
+my_answer = None  # replace None with your number (a whole number)
 exercises.check_bic(my_answer, best, X)
 
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
 # Free parameters: $K - 1 = 3$ weights, $4$ means, $4$ variances: $p = 11$. (Counting all
-# four weights gives $p = 12$ and the 1580.66 above.)
+# four weights gives $p = 12$ and 1580.66.)
 #
 # $\mathrm{BIC} = -2 \times (-763.89) + 11 \ln 82 = 1527.78 + 11 \times 4.4067 = 1527.78 +
 # 48.47 = 1576.25$.
@@ -244,11 +296,7 @@ options = dict(n_init=5, tol=1e-4, max_iter=500)
 fits = [GaussianMixtureEM(k, random_state=0, **options).fit(F) for k in ks]
 bic = [fit.bic(F) for fit in fits]
 aic = [fit.aic(F) for fit in fits]
-k_bic = ks[int(np.argmin(bic))]
-predict_choice("Which K will BIC choose for Old Faithful?", ["1", "2", "3", "4", "5 or more"],
-               str(k_bic) if k_bic < 5 else "5 or more", example="3",
-               explain="Two: the geyser has short and long eruptions, and each extra "
-                       "2-D component costs 6 parameters, 6 ln 272 = 33.6 in BIC.")
+ask.k_chosen_by_bic(ks, bic, n_features=2, n_samples=len(F))
 
 # %%
 held = held_out_log_likelihood(F, ks, test_size=0.25, n_splits=5, random_state=0, **options)
@@ -272,6 +320,11 @@ fig
 # * The **held-out** log-likelihood rises from $K = 1$ to 2, is level from 2 to 4 (the
 #   bars, one standard deviation over the splits, overlap: new eruptions cannot tell 2, 3
 #   and 4 apart) and falls beyond, where extra components start fitting noise.
+# * The **log L** column itself is not monotone: $K = 10$ ends below $K = 9$. A mixture with
+#   one more component can always do at least as well (give the extra one a weight of 0), so
+#   the *best* $K = 10$ fit is at least as high; but each row is the best of only five EM
+#   runs, each a local maximum, and ten components have more hills to get stuck on. A row's
+#   log L is what EM found, not the best there is.
 #
 # Why stop at 10? Push $K$ to 12 and a component collapses onto a line of eruptions that
 # share one waiting time; the last section shows what that does to the numbers.
@@ -298,7 +351,7 @@ print("data:", toy.X.ravel())
 # \sum_j \alpha_j \mathcal{N}(x_n \mid \mu_j, \sigma_j^2)$.
 
 # %%
-my_answer = 0.03  # replace with yours
+my_answer = None  # replace None with your number (three decimals)
 exercises.check_responsibility(my_answer, toy.X, narrow, point=5, component=2)
 
 # %% [markdown]
@@ -329,15 +382,7 @@ print(collapsed.history_.responsibilities(1, toy.X))
 # mean, becomes small; at the next E-step it is even narrower and takes even less of 1.8.
 
 # %%
-final_ll = collapsed.history_.log_likelihoods()[-1]
-predict_number("The start's log-likelihood is -4.62. EM now runs to convergence with nothing "
-               "to stop component 2 from shrinking onto 2.4. What log-likelihood will it "
-               "end with?", final_ll, example=-3, decimals=2,
-               explain="It shoots up. Component 2's density at 2.4 is "
-                       "0.2 / sqrt(2 pi sigma^2): as the variance goes to 0 it goes to "
-                       "infinity, and so does the log-likelihood. Only the engine's floor, "
-                       f"a variance of {collapsed.covariances_.min():.1g} here, stops it at a "
-                       "finite number.")
+ask.log_likelihood_after_collapse(collapsed)
 
 # %%
 h = collapsed.history_
@@ -396,12 +441,7 @@ print("the note at half-step 6:", explorer.history.notes(6)[0])
 
 # %%
 gentle = GaussianMixtureEM(2, reg_covar=1e-3, **narrow_start).fit(toy.X)
-predict_choice("With <code>reg_covar=1e-3</code>, will component 2 still collapse onto 2.4?",
-               ["yes", "no"], "yes" if gentle.history_.notes() else "no", example="no",
-               explain="The floor only caps the needle: component 2's variance stops at "
-                       "0.001, a standard deviation of 0.03 around one point, and the note "
-                       "still says it collapsed. The floor must be near a spread you believe "
-                       "in.")
+ask.collapse_with_a_floor(gentle)
 
 # %%
 regs = [0.0, 1e-3, 0.05, 0.1]
@@ -464,6 +504,10 @@ print(f"component {flat + 1}: {len(members)} eruptions, waiting times {np.unique
 # * EM climbs the hill it starts on: different starts reach different optima. `n_init` runs
 #   several starts, drawn one after another from one generator seeded by `random_state`, and
 #   keeps the best; more starts raise the chance of the best answer, none guarantees it.
+# * The likelihood of a Gaussian mixture has no maximum: a needle on one point beats every
+#   honest fit. So more starts can keep a collapse (100 starts did, on the galaxies): set
+#   collapsed fits aside before keeping the best, and floor the variances in the data's
+#   units.
 # * BIC $= -2\log L + p\ln N$ and AIC $= -2\log L + 2p$ (lower is better), with $p$ = $(K-1)$
 #   weights + the means + the covariances' free numbers. BIC chose 2 for Old Faithful; AIC
 #   picks more and is often flat; the held-out log-likelihood asks how well new data are
