@@ -4,8 +4,8 @@ The model of the K-means-vs-EM article the lessons start from: every component h
 variance (1, in the data's units) and the weight 1/K; only the means are learned. Its E-step
 is a soft version of K-means' assignment step, its M-step a weighted version of K-means'
 update. This module fits that model (:func:`means_only_model`), measures how hard a table of
-responsibilities is (:func:`softness`), repeats both methods on many data sets drawn from one mixture
-to measure their bias (:func:`bias_study`, :class:`BiasStudy`) and draws the pictures the
+responsibilities is (:func:`softness`), repeats both methods on many data sets drawn from one
+mixture to measure their bias (:func:`bias_study`, :class:`BiasStudy`) and draws the pictures the
 lesson compares them with (:func:`soft_vs_hard_figure`, :func:`bias_figure`). No EM
 arithmetic of its own: the fits are :class:`~gmm_viz.em.GaussianMixtureEM` and
 :func:`~gmm_viz.em.kmeans`.
@@ -126,7 +126,8 @@ def softness(responsibilities):
 
 @dataclass(frozen=True)
 class BiasStudy:
-    """Both methods fitted to many data sets drawn from one known 1-D mixture (see :func:`bias_study`).
+    """Both methods fitted to many data sets drawn from one known 1-D mixture
+    (see :func:`bias_study`).
 
     Attributes
     ----------

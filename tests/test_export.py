@@ -304,3 +304,22 @@ def test_responsibilities_csv(toy_run):
     assert resp[0, 0] == pytest.approx(0.5744425168116589, abs=1e-15)  # the worked example
     with pytest.raises(ParameterError, match="no responsibilities yet"):
         export.responsibilities_csv(X, history, 0)
+
+
+def test_a_1d_strip_has_one_density_range_and_can_write_the_bound():
+    from gmm_viz import datasets
+
+    toy = datasets.toy()
+    narrow = dict(weights_init=[0.5, 0.5], means_init=[[1.0], [2.0]], covariances_init=[0.2, 0.2])
+    history = GaussianMixtureEM(2, tol=0, max_iter=4, **narrow).fit(toy.X).history_
+    fig = step_strip(toy.X, history, [0, 1, 2, -1], lower_bound=True)
+    limits = {ax.get_ylim() for ax in fig.axes}
+    assert len(limits) == 1  # the same heights mean the same densities
+    # The tallest curve of the run fits in the shared range.
+    assert max(ax.get_ylim()[1] for ax in fig.axes) >= max(
+        np.max(line.get_ydata()) for ax in fig.axes for line in ax.get_lines()
+    )
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "bound" not in titles[0]  # no bound before the first E-step
+    assert f"bound 𝓛 {history.lower_bound(2):.4f}" in titles[2]
+    assert f"ℓ {history.log_likelihood(2):.4f}" in titles[2]

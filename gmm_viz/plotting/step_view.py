@@ -255,13 +255,21 @@ class StepView:
 
 
 def step_strip(
-    X, history, steps=(0, 1, 2, -1), *, size="screen", columns=None, truth=None, per_row=3
+    X,
+    history,
+    steps=(0, 1, 2, -1),
+    *,
+    size="screen",
+    columns=None,
+    truth=None,
+    per_row=3,
+    lower_bound=False,
 ):
     """Several half-steps of one run side by side: the motion of EM on one page.
 
     Each panel is the mixture over the data at one half-step (ghosts and arrows after an
     M-step), titled with its name and log-likelihood; in 1-D all panels share the run's x
-    range.
+    range and one density range, so that heights compare across panels.
 
     Parameters
     ----------
@@ -275,6 +283,9 @@ def step_strip(
     per_row : int
         Panels per row (more half-steps wrap onto further rows, read left to right, top to
         bottom), so that each panel stays readable on a page.
+    lower_bound : bool
+        Also write EM's lower bound 𝓛(q, θ) in the titles (from half-step 1 on), beside the
+        log-likelihood ℓ.
 
     Returns
     -------
@@ -322,10 +333,23 @@ def step_strip(
             drawn = draw_mixture_2d(ax, X, params, ylabel=columns[1], **kwargs)
         if truth is not None:
             draw_truth(ax, X, _as_truth(truth), size=size, legend_of=drawn)
-        ax.set_title(f"{_step_name(history, s)}\nlog-likelihood {history.log_likelihood(s):.4f}")
+        title = f"{_step_name(history, s)}\nlog-likelihood {history.log_likelihood(s):.4f}"
+        if lower_bound and s > 0:
+            title = (
+                f"{_step_name(history, s)}\nℓ {history.log_likelihood(s):.4f}, "
+                f"bound 𝓛 {history.lower_bound(s):.4f}"
+            )
+        ax.set_title(title)
         legend = ax.get_legend()
         if legend is not None and ax is not axes[-1]:
             legend.remove()  # one legend, on the last panel, is enough
+    if d == 1:
+        # One density range for the strip: the same height means the same density in every
+        # panel (each panel's own range made a peak of 0.26 look like one of 1.2).
+        bottom = min(ax.get_ylim()[0] for ax in axes)
+        top = max(ax.get_ylim()[1] for ax in axes)
+        for ax in axes:
+            ax.set_ylim(bottom, top)
     legend = axes[-1].get_legend()
     if legend is not None and n_rows > 1:
         # On several rows the legend belongs to the figure: beside one panel it would widen

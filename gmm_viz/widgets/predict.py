@@ -156,7 +156,8 @@ class Prediction(widgets.VBox):
         question = html.unescape(re.sub(r"<[^>]+>", "", self.question))  # no tags in text
         return (
             f"Predict: {question}{self._choices_text()}\n"
-            "Guess first: the reveal is folded on the page (run the notebook to answer in the box)."
+            "Guess first: the reveal is folded on the page (run the notebook to answer in "
+            "the box)."
         )
 
     def _repr_mimebundle_(self, **kwargs):
