@@ -321,5 +321,5 @@ def test_a_1d_strip_has_one_density_range_and_can_write_the_bound():
     )
     titles = [ax.get_title() for ax in fig.axes]
     assert "bound" not in titles[0]  # no bound before the first E-step
-    assert f"bound 𝓛 {history.lower_bound(2):.4f}" in titles[2]
-    assert f"ℓ {history.log_likelihood(2):.4f}" in titles[2]
+    assert f"bound $\\mathcal{{L}}$ {history.lower_bound(2):.4f}" in titles[2]
+    assert f"$\\ell$ {history.log_likelihood(2):.4f}" in titles[2]

@@ -37,31 +37,57 @@ def test_lesson_has_goal_predictions_exercises_solutions_and_summary(source):
     goal = next(m for m in markdown[:3] if "## Goal" in m).split("## Goal", 1)[1]
     assert 2 <= len(re.findall(r"^\* ", goal, flags=re.M)) <= 4, "2-4 things the student can do"
     assert "## What to remember" in markdown[-1]
-    # At least two predictions, each revealed by the engine.
-    predictions = [c for c in code if re.search(r"predict_(number|choice)\(", c)]
+    # At least two predictions, each asked through gmm_viz.questions (the answer is not in
+    # the cell the student reads).
+    predictions = [c for c in code if re.search(r"\bask\.\w+\(", c)]
     assert len(predictions) >= 2
     # At least two checked exercises, each followed by a collapsible solution.
     checks = [i for i, c in enumerate(cells) if c.cell_type == "code" and "check_" in c.source]
     assert len(checks) >= 2
     for i in checks:
+        if i + 1 in checks:
+            continue  # one exercise in several cells: the solution follows the last
         after = "".join(c.source for c in cells[i + 1 : i + 3] if c.cell_type == "markdown")
         assert "<details>" in after and "<summary>" in after, f"a solution after cell {i}"
 
 
 @pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
-def test_saved_predictions_show_an_example_guess_and_exercises_a_verdict(source):
-    """Read without a kernel, a prediction shows its example guess and the reveal, and an
-    exercise its checker's sentence."""
-    cells = _cells(source)
-    texts = []
-    for c in cells:
-        if c.cell_type != "code":
+def test_a_prediction_asks_before_it_tells(source):
+    """No answer in a prediction's cell: the cell calls gmm_viz.questions, never the widget
+    with its answer and explanation; saved, the reveal is folded under the question and the
+    plain text holds only the question."""
+    text = source.read_text()
+    assert "from gmm_viz.questions import" in text
+    assert not re.search(r"predict_(number|choice)\(", text), "ask through gmm_viz.questions"
+    assert "explain=" not in text
+    folded = 0
+    for cell in _cells(source):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            page = data.get("text/html", "")
+            if "<b>Predict:</b>" not in page:
+                continue
+            folded += 1
+            question, reveal = page.split("<details>", 1)
+            assert "the engine says" not in question and "the engine says" in reveal
+            assert "the engine says" not in data["text/plain"]
+    assert folded >= 2
+
+
+@pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)
+def test_saved_exercises_ask_for_an_answer_instead_of_showing_a_verdict(source):
+    """The answers start as None: saved, every exercise asks for one (a pencil), never a tick
+    or a cross before the student did anything."""
+    text = source.read_text()
+    assert len(re.findall(r"^my_\w+ = None\b", text, flags=re.M)) >= 2
+    assert not re.search(r"^my_\w+ = -?[\d.]+", text, flags=re.M), "an answer filled in"
+    marks = []
+    for cell in _cells(source):
+        if cell.cell_type != "code" or "exercises.check_" not in cell.source:
             continue
-        for out in c.get("outputs", []):
-            texts.append(out.get("data", {}).get("text/plain", "") + out.get("text", ""))
-    shown = "\n".join(texts)
-    assert shown.count("Example guess:") >= 2
-    assert re.search(r"(Right|Not yet|That is|Divide|Use the|Count|Give)", shown)
+        for out in cell.get("outputs", []):
+            marks.append(out.get("data", {}).get("text/markdown", "")[:2])
+    assert marks and all(m.startswith("✏") for m in marks), marks
 
 
 @pytest.mark.parametrize("source", LESSONS, ids=lambda p: p.stem)

@@ -336,8 +336,9 @@ def step_strip(
         title = f"{_step_name(history, s)}\nlog-likelihood {history.log_likelihood(s):.4f}"
         if lower_bound and s > 0:
             title = (
-                f"{_step_name(history, s)}\nℓ {history.log_likelihood(s):.4f}, "
-                f"bound 𝓛 {history.lower_bound(s):.4f}"
+                # Mathtext: the fonts lack the script letters as characters.
+                f"{_step_name(history, s)}\n$\\ell$ {history.log_likelihood(s):.4f}, "
+                f"bound $\\mathcal{{L}}$ {history.lower_bound(s):.4f}"
             )
         ax.set_title(title)
         legend = ax.get_legend()

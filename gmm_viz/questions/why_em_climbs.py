@@ -42,8 +42,11 @@ def where_the_bound_peaks(ts, bound):
 
 
 def can_an_m_step_go_down(log_likelihoods):
-    """Whether any M-step of a run of exact EM (no variance floor) lowered ℓ."""
-    changes = np.diff(np.asarray(log_likelihoods, dtype=float))
+    """Whether any M-step of a run of exact EM (no variance floor) lowered ℓ, from the run's
+    log-likelihood at every half-step."""
+    # One value per half-step: an E-step does not change the parameters, so compare the
+    # log-likelihood from iteration to iteration (each M-step's change).
+    changes = np.diff(np.asarray(log_likelihoods, dtype=float)[0::2])
     answer = "no" if changes.min() >= -1e-12 else "yes"
     return predict_choice(
         "Can an M-step of exact EM (no variance floor) ever lower the log-likelihood?",
@@ -51,8 +54,9 @@ def can_an_m_step_go_down(log_likelihoods):
         answer,
         example="yes",
         explain="No: ℓ(new) ≥ 𝓛(q, new) ≥ 𝓛(q, old) = ℓ(old). It can stay level, at a fixed "
-        f"point. In this run the smallest change is {changes.min():.2e}. (With a variance "
-        "floor the M-step is no longer the bound's maximum, and ℓ can dip: see below.)",
+        f"point. In this run the smallest rise of an iteration is {changes.min():.2e}. "
+        "(With a variance floor the M-step is no longer the bound's maximum, and ℓ can dip: "
+        "see below.)",
     )
 
 
