@@ -5,8 +5,9 @@ jupytext's percent format (``# %% [markdown]`` and ``# %%`` cells): a teacher ed
 document, in any editor, or opens it in JupyterLab as a notebook. This script reads each
 source with jupytext, executes it top to bottom in ``notebooks/`` with the python3 kernel
 (nbclient), and writes ``notebooks/<name>.ipynb`` with its outputs, so that it reads on a
-static viewer and nbval can check it. Run from the repository root after changing a lesson
-or the package:
+static viewer and nbval can check it. Beside it, ``notebooks/<name>.student.ipynb`` is the student's copy: the
+same cells with no outputs, to hand out (nothing revealed, no picture drawn before the
+student runs it). Run from the repository root after changing a lesson or the package:
 
     .venv/bin/python notebooks/build_notebooks.py            # all notebooks
     .venv/bin/python notebooks/build_notebooks.py 02         # the ones whose name has "02"
@@ -23,6 +24,9 @@ from nbclient import NotebookClient
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "lessons"
+# The student's copy of <name>.ipynb: <name>.student.ipynb, beside it (so that the files a
+# lesson reads, like heights.csv, are found from either).
+STUDENT_SUFFIX = ".student.ipynb"
 
 
 def build(source):
@@ -44,6 +48,21 @@ def build(source):
     target = HERE / f"{source.stem}.ipynb"
     nbformat.write(nb, target)
     print("wrote", target.name)
+    if source in lesson_sources():
+        student = HERE / f"{source.stem}{STUDENT_SUFFIX}"
+        nbformat.write(student_copy(nb), student)
+        print("wrote", student.name)
+
+
+def student_copy(nb):
+    """The lesson with every output and execution count cleared (a new notebook)."""
+    copy = nbformat.reads(nbformat.writes(nb), as_version=4)
+    for cell in copy.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    copy.metadata.pop("widgets", None)  # saved widget state belongs to the executed copy
+    return copy
 
 
 def main(argv):
@@ -51,6 +70,11 @@ def main(argv):
     for source in sorted(SOURCES.glob("*.py")):
         if any(w in source.name for w in wanted):
             build(source)
+
+
+def lesson_sources():
+    """The lessons' sources (the app's notebook is not a lesson: it has no student copy)."""
+    return sorted(p for p in SOURCES.glob("[0-9]*.py"))
 
 
 if __name__ == "__main__":
