@@ -196,6 +196,7 @@ def draw_log_likelihood(
         mew=0.25 * spec["ll_current"],
         zorder=4,
         label="now",
+        clip_on=False,  # the ring at the last half-step stays whole at the axes' edge
     )
     (bound,) = ax.plot(
         [],
@@ -308,6 +309,10 @@ def set_log_likelihoods(artists, log_likelihoods, *, phases=None, step=None):
     ticks = _tick_positions(phases, 8 if artists.spec is _size_spec("projector") else 12)
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.set_xticklabels([artists.labels[t] for t in ticks])
+    # When only some M-steps are labelled, say so: "M10" under a half-step axis is the
+    # tenth M-step, not the tenth half-step.
+    every = len(ticks) == ll.size
+    ax.set_xlabel("half-step" if every else "half-step (labelled at M-steps)")
     ax.xaxis.set_minor_locator(NullLocator())
     unlabelled = sorted(set(range(ll.size)) - set(ticks))
     if artists.marks is not None:
