@@ -60,17 +60,16 @@ def redraw_times(explorer, repeats):
 
     def draw_only(i):
         # What the widget does on a step, minus the PNG encode: update artists and panels,
-        # then draw the figure on the Agg canvas (blitting: static parts pasted back).
-        explorer.state.step = steps[i]
-        explorer._update_view()
+        # then draw the figure on the Agg canvas (blitting: static parts pasted back). The
+        # state's step is left alone: its observers would draw the PNG too.
+        explorer._picture.update(steps[i])
         explorer.view.render()
 
     def full(i):
         explorer.step = steps[i]
 
     def full_draw(i):
-        explorer.state.step = steps[i]
-        explorer._update_view()
+        explorer._picture.update(steps[i])
         explorer.figure.canvas.draw()
 
     draw = _median_ms(draw_only, repeats)
@@ -151,7 +150,7 @@ def as_before(explorer):
         return buf.getvalue()
 
     view.png = types.MethodType(png, view)
-    explorer._render()
+    explorer._picture.render()
     return explorer
 
 

@@ -1,14 +1,18 @@
 """The EM explorer: one widget to step through EM, half-step by half-step.
 
 :class:`EMExplorer` composes the controls (ipywidgets) with the picture of
-:class:`gmm_viz.plotting.StepView`. It keeps one state object (:class:`ExplorerState`): the
-data, the fit options and the fitted history. Fitting runs once per change of data or
-options; moving through the half-steps only reads the stored history and updates the
-artists in place. Bad data or options never change the state: a message says what is wrong
-and the previous data, step and picture stay.
+:class:`gmm_viz.plotting.StepView`. It keeps one observable state (:class:`ExplorerState`,
+traitlets): the data, the fit options, the fitted history, the half-step and the selection.
+The controls and the picture observe it, so neither can drift from it. Fitting runs once per
+change of data or options; moving through the half-steps only reads the stored history and
+updates the artists in place. Bad data or options never change the state: a message says
+what is wrong, the control shows again what the picture uses, and the picture stays.
 
 Rooms: :mod:`~gmm_viz.widgets.state` (the state and how a fit is made, no widgets),
-:mod:`~gmm_viz.widgets.explorer` (the controls and their events),
+:mod:`~gmm_viz.widgets.controls` (the widgets and where they sit),
+:mod:`~gmm_viz.widgets.binding` (each control tied to the state, once),
+:mod:`~gmm_viz.widgets.picture` (the picture and panels drawn from the state),
+:mod:`~gmm_viz.widgets.explorer` (the public surface, fits and messages),
 :mod:`~gmm_viz.widgets.downloads` (this picture, the run, the numbers as files),
 :mod:`~gmm_viz.widgets.predict` (a lesson's "predict, then reveal" question),
 :mod:`~gmm_viz.widgets.hardening` (K-means as EM with a vanishing shared variance).

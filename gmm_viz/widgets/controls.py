@@ -1,5 +1,5 @@
 """The explorer's controls and where they sit on the page: widgets only, no EM and no
-events (the explorer answers those).
+events (:mod:`~gmm_viz.widgets.binding` ties them to the state, which sets their values).
 
 The page is laid out for a projector: the stepping bar on top, the picture on the left with
 the responsibilities and the settings beside it (so the picture stays in view while a
@@ -85,7 +85,8 @@ _CSS = """
 
 @dataclass
 class Controls:
-    """Every widget of the explorer, by name (the explorer exposes each as an attribute)."""
+    """Every widget of the explorer, by name (the explorer answers each name as an
+    attribute)."""
 
     reset_button: object = None
     play_button: object = None
@@ -137,11 +138,9 @@ def _message_box(css_class):
     return box
 
 
-def build_controls(opts, n_steps, n_points, size="screen"):
-    """The widgets, set to the options ``opts`` of a run of ``n_steps`` half-steps on
-    ``n_points`` points."""
+def build_controls():
+    """The widgets, without their values: those are the state's (binding.py)."""
     c = Controls()
-    last = max(n_steps - 1, 0)
     c.reset_button = w.Button(
         description="⟲ Start over",
         tooltip="Back to this data set's start: its own options, half-step 0",
@@ -156,7 +155,7 @@ def build_controls(opts, n_steps, n_points, size="screen"):
         layout=w.Layout(width="auto"),
     )
     c.play_button.add_class("gmm-play")
-    c.step_slider = _slider(last)
+    c.step_slider = _slider()
     c.prev_button = w.Button(
         description="◀ Previous",
         tooltip="The previous half-step (← or PageUp anywhere on the page)",
@@ -171,7 +170,6 @@ def build_controls(opts, n_steps, n_points, size="screen"):
     c.next_button.add_class("gmm-next")
     c.size_toggle = w.ToggleButtons(
         options=[("Screen", "screen"), ("Projector", "projector")],
-        value=size,
         tooltips=["Sizes for a screen at arm's length", "Big text and lines for a projector"],
         style={"button_width": "auto"},
     )
@@ -237,27 +235,21 @@ def build_controls(opts, n_steps, n_points, size="screen"):
     c.data_message = _message_box("gmm-data-message")
 
     # K is typed freely: a value out of range is said next to the box, never clamped.
-    c.k_input = w.IntText(value=opts.n_components, description="K", style=_LABEL)
+    c.k_input = w.IntText(description="K", style=_LABEL)
     c.k_input.add_class("gmm-k")
     c.cov_dropdown = w.Dropdown(
         options=list(COVARIANCE_TYPES),
-        value=opts.covariance_type,
         description="Covariance",
         style=_LABEL,
     )
     c.cov_dropdown.add_class("gmm-cov")
-    c.init_dropdown = w.Dropdown(
-        options=list(INIT_CHOICES), value=opts.init_params, description="Start", style=_LABEL
-    )
+    c.init_dropdown = w.Dropdown(options=list(INIT_CHOICES), description="Start", style=_LABEL)
     c.init_dropdown.add_class("gmm-init")
-    c.seed_input = w.IntText(value=opts.random_state, description="Seed", style=_LABEL)
+    c.seed_input = w.IntText(description="Seed", style=_LABEL)
     c.seed_input.add_class("gmm-seed")
-    c.reg_dropdown = w.Dropdown(
-        options=list(REG_CHOICES), value=opts.reg_covar, description="reg_covar", style=_LABEL
-    )
+    c.reg_dropdown = w.Dropdown(options=list(REG_CHOICES), description="reg_covar", style=_LABEL)
     c.fixed_boxes = {
         name: w.Checkbox(
-            value=name in opts.fixed,
             description=f"hold {name} fixed",
             indent=False,
             layout=w.Layout(width="auto"),
@@ -277,9 +269,9 @@ def build_controls(opts, n_steps, n_points, size="screen"):
     c.image.add_class("gmm-figure")
     c.table_html = w.HTML()
     c.table_html.add_class("gmm-table")
-    c.point_input = w.IntText(value=1, description="Point", style=_LABEL)
+    c.point_input = w.IntText(description="Point", style=_LABEL)
     c.point_input.add_class("gmm-point")
-    c.component_input = w.IntText(value=1, description="Component", style=_LABEL)
+    c.component_input = w.IntText(description="Component", style=_LABEL)
     c.component_input.add_class("gmm-component")
     c.work_message = _message_box("gmm-work-message")
     c.work_html = w.HTMLMath(layout=w.Layout(min_height="12em", max_width="100%"))
@@ -287,11 +279,11 @@ def build_controls(opts, n_steps, n_points, size="screen"):
     return c
 
 
-def _slider(last):
+def _slider():
     slider = w.IntSlider(
         value=0,
         min=0,
-        max=last,
+        max=0,
         description="Half-step",
         continuous_update=True,
         style={"description_width": "initial"},

@@ -1,21 +1,26 @@
-"""What the explorer shows, as plain data: the options of a fit, the fitted run, the half-step
-and the selected point; and how a fit is made from them. No widgets here.
+"""What the explorer shows, as one observable object: the data, the options of a fit, the
+fitted run, the half-step and the selection, and how they are drawn; and how a fit is made
+from them. No widgets here: the controls and the picture observe this state
+(:mod:`~gmm_viz.widgets.binding`, :mod:`~gmm_viz.widgets.picture`).
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import traitlets
+from traitlets import Bool, Enum, HasTraits, Instance, Int, Unicode
 
 from gmm_viz import datasets, plotting
 from gmm_viz.em import (
     EMHistory,
     GaussianMixtureEM,
+    covariance_type,
     covariances_from_full,
 )
-from gmm_viz.errors import ConvergenceWarning
+from gmm_viz.errors import ConvergenceWarning, GMMVizError
 
 # Uploads larger than this are refused before parsing (the browser sends them whole); the
 # same limit as the reader's, so that the message and the limit agree.
@@ -69,11 +74,12 @@ class CurrentStep:
     log_likelihood: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class FitOptions:
     """The options a fit depends on; changing any of them refits. The names are the
     estimator's (:class:`~gmm_viz.em.GaussianMixtureEM`); ``init_params`` also takes
-    "start", the data set's suggested start."""
+    "start", the data set's suggested start. Frozen: a change is a new object, which the
+    state's observers see."""
 
     n_components: int = 2
     covariance_type: str = "full"
@@ -86,16 +92,45 @@ class FitOptions:
     n_init: int = 1
 
 
-@dataclass
-class ExplorerState:
-    """Everything the explorer shows is derived from this one object."""
+@dataclass(frozen=True)
+class UploadedFile:
+    """A CSV file read by the explorer: kept so that other columns of it can be chosen.
 
-    dataset: datasets.Dataset
-    options: FitOptions
-    model: GaussianMixtureEM
-    step: int = 0
-    selected_point: int = 0
-    selected_component: int = 0
+    Attributes
+    ----------
+    source : bytes or path
+    columns : tuple of str
+        Its header, offered by the column picker.
+    name : str or None
+        The file's name as uploaded (None when given from Python).
+    """
+
+    source: object
+    columns: tuple
+    name: str | None = None
+
+
+class ExplorerState(HasTraits):
+    """Everything the explorer shows is derived from this one object; the controls and the
+    picture observe it, so they cannot disagree with it.
+
+    A fit replaces ``dataset``, ``options`` and ``model`` together (:meth:`new_run`). The
+    step and the selection are indices into that run (from 0), refused with a
+    ``TraitError`` when it has no such half-step, point or component.
+    """
+
+    dataset = Instance(datasets.Dataset)
+    options = Instance(FitOptions)
+    model = Instance(GaussianMixtureEM)
+    # The data dropdown's choice for the data ("given" when none of them is).
+    data_key = Unicode("given")
+    upload = Instance(UploadedFile, allow_none=True)
+    step = Int(0)
+    selected_point = Int(0)
+    selected_component = Int(0)
+    size = Enum(("screen", "projector"), default_value="screen")
+    whole_run = Bool(False)
+    lower_bound = Bool(False)
 
     @property
     def history(self) -> EMHistory:
@@ -104,6 +139,46 @@ class ExplorerState:
     @property
     def X(self):
         return self.dataset.X
+
+    @property
+    def n_steps(self):
+        return self.history.n_steps
+
+    def new_run(self, dataset, options, model, **also):
+        """Show a new fit: it opens at half-step 0 with point 1 and component 1 selected.
+
+        ``also`` are other traits that change with it (``data_key``, ``upload``). Every
+        observer runs once all are set, ``model``'s last: whoever draws the run on that
+        change finds the controls already showing it.
+        """
+        with self.hold_trait_notifications():
+            self.options = options
+            self.dataset = dataset
+            for name, value in also.items():
+                setattr(self, name, value)
+            self.step = self.selected_point = self.selected_component = 0
+            self.model = model
+
+    @traitlets.validate("step")
+    def _valid_step(self, proposal):
+        try:  # the history's rule: -1 is the last, as in a list
+            return self.history.resolve_step(proposal.value)
+        except GMMVizError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+
+    @traitlets.validate("selected_point")
+    def _valid_point(self, proposal):
+        return _index(proposal.value, self.X.shape[0], "point")
+
+    @traitlets.validate("selected_component")
+    def _valid_component(self, proposal):
+        return _index(proposal.value, self.options.n_components, "component")
+
+
+def _index(value, n, what):
+    if not 0 <= value < n:
+        raise traitlets.TraitError(f"There is no {what} {value} (0 to {n - 1}).")
+    return value
 
 
 def _dataset_from(data, columns=None):
@@ -124,6 +199,32 @@ def _dataset_from(data, columns=None):
         ds = ds.select(columns)
     plotting.check_drawable(ds.X.shape[1], "The explorer")
     return ds
+
+
+def _read_csv(source, columns=None):
+    """The data set of a CSV file (its first two columns without ``columns``) and the
+    file's header, whose columns the picker offers (they may not all be numbers)."""
+    if columns is not None:
+        dataset = datasets.load_csv(source, columns=columns)
+        try:
+            header = datasets.load_csv(source).columns
+        except GMMVizError:
+            header = dataset.columns
+        return dataset, tuple(header)
+    whole = datasets.load_csv(source)
+    return (whole if whole.n_features <= 2 else whole.select([0, 1])), tuple(whole.columns)
+
+
+def _same_in_1d(dataset, before, after):
+    """True when only the covariance type changed (FitOptions ``before`` -> ``after``), between
+    two types that are one model in 1-D."""
+    types = {before.covariance_type, after.covariance_type}
+    return (
+        dataset.X.shape[1] == 1
+        and len(types) == 2
+        and all(covariance_type(t).same_as_full_in_1d for t in types)
+        and replace(before, covariance_type=after.covariance_type) == after
+    )
 
 
 def _data_key(data, columns, dataset):
