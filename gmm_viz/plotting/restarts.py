@@ -268,8 +268,8 @@ def draw_restart_traces(
 
     A run's trace is its total log-likelihood at the start (iteration 0) and after each
     M-step: with exact EM (``reg_covar=0``) it never goes down (with a variance floor it may
-    dip, see :class:`~gmm_viz.em.GaussianMixtureEM`), and it flattens where EM stops. Runs that end on the same
-    optimum (equal final log-likelihood to ``decimals`` decimals, see
+    dip, see :class:`~gmm_viz.em.GaussianMixtureEM`), and it flattens where EM stops. Runs
+    that end on the same optimum (equal final log-likelihood to ``decimals`` decimals, see
     :func:`group_optima`) share a colour, and the legend names each optimum ("A" is the
     best) with its log-likelihood and the runs that reached it.
 
