@@ -21,6 +21,8 @@ from gmm_viz import plotting as P  # noqa: E402
 from gmm_viz.conventions import tint as _tint  # noqa: E402
 from gmm_viz.em import component_densities, e_step, make_params  # noqa: E402
 from gmm_viz.errors import ParameterError  # noqa: E402
+from gmm_viz.plotting.one_d import SMALL_N, select_point_mixture_1d  # noqa: E402
+from gmm_viz.plotting.style import PIE_AREA_2D  # noqa: E402
 from gmm_viz.worked import responsibility_table_html  # noqa: E402
 
 # --------------------------------------------------------------------------------------
@@ -283,6 +285,94 @@ def test_update_rejects_a_different_number_of_components(data_1d, params_1d):
         P.update_mixture_1d(art, params_1d, responsibilities=np.ones((3, 2)))
 
 
+def _pie_arcs(pies, offsets):
+    """{(point, component): (start, extent) in degrees} of the wedges of a set of pies."""
+    arcs = {}
+    for j, pie in enumerate(pies[:-1]):
+        for path, at in zip(pie.get_paths(), pie.get_offsets(), strict=True):
+            (i,) = np.flatnonzero(np.all(np.isclose(offsets, at), axis=1))
+            v = path.vertices  # the centre, the arc from its start, back to the centre
+            start = np.degrees(np.arctan2(v[1, 1], v[1, 0]))
+            end = np.degrees(np.arctan2(v[-3, 1], v[-3, 0]))
+            arcs[int(i), j] = (start % 360.0, (end - start) % 360.0)
+    return arcs
+
+
+def test_small_1d_data_are_pies_whose_arcs_are_the_responsibilities(params_1d):
+    """0.39 beside 0.60 are one grey-olive as blended colours; as pies they are arcs of
+    140 and 216 degrees."""
+    from matplotlib.transforms import IdentityTransform
+
+    x = np.array([2.4, 0.9])
+    resp = np.array([[0.39, 0.61], [0.6, 0.4]])
+    fig, ax = _ax()
+    art = P.draw_mixture_1d(ax, x, params_1d)
+    assert len(art.pies) == 3  # one per component, then the grey one
+    assert art.points is not None and not art.points.get_visible()
+    offsets = art.points.get_offsets()
+    # Before any E-step: grey full circles on the points, in the band under the axis.
+    assert [len(p.get_paths()) for p in art.pies] == [0, 0, 2]
+    np.testing.assert_allclose(art.pies[-1].get_offsets(), offsets)
+    assert to_rgba(art.pies[-1].get_facecolor()[0]) == to_rgba(P.NEUTRAL_GREY)
+    for pie in art.pies:
+        assert pie.get_offset_transform() is art.points.get_offset_transform()
+        assert isinstance(pie.get_transform(), IdentityTransform)  # pixels: any zoom
+        np.testing.assert_allclose(pie.get_sizes(), [P.SIZES["screen"]["pie_1d"]])
+    ids = [id(p) for p in art.pies]
+    P.update_mixture_1d(art, params_1d, responsibilities=resp)
+    assert [id(p) for p in art.pies] == ids  # in place
+    assert len(art.pies[-1].get_paths()) == 0
+    arcs = _pie_arcs(art.pies, offsets)
+    for i in range(2):
+        # Component 1 from twelve o'clock, component 2 after it: 360 * r degrees each.
+        assert arcs[i, 0][0] == pytest.approx(90.0)
+        assert arcs[i, 1][0] == pytest.approx((90.0 + 360.0 * resp[i, 0]) % 360.0)
+        for j in range(2):
+            assert arcs[i, j][1] == pytest.approx(360.0 * resp[i, j]), (i, j)
+    assert to_rgba(art.pies[0].get_facecolor()[0]) == to_rgba(P.PALETTE[0])
+    assert to_rgba(art.pies[1].get_facecolor()[0]) == to_rgba(P.PALETTE[1])
+    # The ring around the selected point is bigger than its pie and drawn over it.
+    select_point_mixture_1d(art, 1)
+    assert art.selected.get_visible()
+    np.testing.assert_allclose(art.selected.get_offsets(), offsets[1:2])
+    assert art.selected.get_sizes()[0] > art.pies[0].get_sizes()[0]
+    assert art.selected.get_zorder() > art.pies[0].get_zorder()
+    fig.canvas.draw()
+    # A point of no component (a row of zeros) is grey; no E-step again: all grey.
+    P.update_mixture_1d(art, params_1d, responsibilities=[[0.0, 0.0], [1.0, 0.0]])
+    assert [len(p.get_paths()) for p in art.pies] == [1, 0, 1]
+    np.testing.assert_allclose(art.pies[-1].get_offsets(), offsets[:1])
+    P.update_mixture_1d(art, params_1d)
+    assert [len(p.get_paths()) for p in art.pies] == [0, 0, 2]
+    # apply_size resizes the pies and the ring (in points: they keep their size on any dpi).
+    P.apply_size(fig, "projector")
+    proj = P.SIZES["projector"]
+    np.testing.assert_allclose(art.pies[0].get_sizes(), [proj["pie_1d"]])
+    assert art.selected.get_sizes()[0] > proj["pie_1d"]
+    # More than SMALL_N points: blended colours, no pies.
+    many = P.draw_mixture_1d(_ax()[1], np.linspace(0, 1, SMALL_N + 1), params_1d)
+    assert many.pies == [] and many.points.get_visible()
+
+
+def test_pies_keep_their_size_in_points_at_any_dpi(params_1d):
+    """A pie is as wide in points at 72 dpi as at 144 (a retina notebook, a savefig(dpi=)):
+    its diameter is the square root of its size, like a scatter marker's."""
+    x = np.array([-3.0, 3.0])
+    fig, ax = _ax()
+    art = P.draw_mixture_1d(ax, x, params_1d)
+    grey = np.array(to_rgba(P.NEUTRAL_GREY)[:3]) * 255
+    for dpi in (72, 144):
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+        image = _pixels(fig.canvas)[..., :3]
+        # The row through the pies' centres (image rows count from the top).
+        _, y = art.pies[-1].get_offset_transform().transform(art.pies[-1].get_offsets()[0])
+        row = image[int(round(image.shape[0] - y))]
+        wide = np.sum(np.abs(row - grey).max(axis=1) < 3) / x.size  # pixels per pie
+        diameter = np.sqrt(P.SIZES["screen"]["pie_1d"]) * dpi / 72.0
+        assert wide == pytest.approx(diameter, abs=2.5), dpi
+
+
 # --------------------------------------------------------------------------------------
 # 2-D
 # --------------------------------------------------------------------------------------
@@ -402,6 +492,24 @@ def test_draw_mixture_2d_large_n_shows_a_seeded_subset(params_2d):
     )
     again = P.draw_mixture_2d(_ax()[1], X, params_2d, max_points=1000)
     np.testing.assert_array_equal(again.shown, art.shown)
+    fig.canvas.draw()
+
+
+def test_small_2d_data_are_pies_whose_arcs_are_the_responsibilities(params_2d):
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    resp = np.array([[0.39, 0.61], [0.6, 0.4]])
+    fig, ax = _ax()
+    art = P.draw_mixture_2d(ax, X, params_2d)
+    assert not art.points.get_visible()
+    assert [len(p.get_paths()) for p in art.pies] == [0, 0, 2]
+    P.update_mixture_2d(art, params_2d, responsibilities=resp)
+    arcs = _pie_arcs(art.pies, X)
+    for i in range(2):
+        for j in range(2):
+            assert arcs[i, j][1] == pytest.approx(360.0 * resp[i, j]), (i, j)
+    np.testing.assert_allclose(
+        art.pies[0].get_sizes(), [PIE_AREA_2D * P.SIZES["screen"]["point_size"]]
+    )
     fig.canvas.draw()
 
 

@@ -29,6 +29,7 @@ SIZES = {
         "arrow_head": 14.0,
         "point_size": 22.0,
         "rug_size": 16.0,
+        "pie_1d": 150.0,
         "mean_size": 130.0,
         "ll_line": 1.6,
         "ll_marker": 5.0,
@@ -52,6 +53,7 @@ SIZES = {
         "arrow_head": 26.0,
         "point_size": 50.0,
         "rug_size": 40.0,
+        "pie_1d": 200.0,
         "mean_size": 340.0,
         "ll_line": 3.0,
         "ll_marker": 9.0,
@@ -72,6 +74,15 @@ MIN_ARROW_MOVE = 1e-3
 
 
 _GHOST_ALPHA = 0.45
+
+
+# Small data's pies (:mod:`~gmm_viz.plotting.pies`): in 2-D a pie has PIE_AREA_2D times a
+# point's area (``point_size``); on the 1-D band its area is SIZES[...]["pie_1d"]. The ring
+# around the selected point has RING_AREA times its point's area, RING_AREA_1D around a
+# 1-D pie (the toy's 0.7 and 0.9 are neighbours: a wider ring would cross the other pie).
+PIE_AREA_2D = 4.0
+RING_AREA = 3.2
+RING_AREA_1D = 2.4
 
 
 _MIXTURE_LABEL = "mixture"
@@ -150,6 +161,10 @@ def _role_style(role, spec):
         "points_small": {"sizes": [0.5 * spec["point_size"]]},
         "rug": {"sizes": [spec["rug_size"]]},
         "rug_big": {"sizes": [3.0 * spec["point_size"]]},
+        "pies": {"sizes": [PIE_AREA_2D * spec["point_size"]]},
+        "pies_1d": {"sizes": [spec["pie_1d"]]},
+        "ring_pies": {"sizes": [RING_AREA * PIE_AREA_2D * spec["point_size"]]},
+        "ring_pies_1d": {"sizes": [RING_AREA_1D * spec["pie_1d"]]},
         "means": {"sizes": [spec["mean_size"]]},
         "ghost_means": {"sizes": [0.7 * spec["mean_size"]]},
         "ll_curve": {"linewidth": spec["ll_line"]},
