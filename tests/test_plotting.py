@@ -920,26 +920,39 @@ def test_components_look_alike_to_a_deuteranope_differ_by_marker_and_number():
             assert {str(j + 1) for j in range(k)} <= numbers, (d, sorted(numbers))
 
 
-def test_one_number_format_per_legend_and_per_table_column():
+def test_one_number_format_per_kind_of_legend_number_and_per_table_column():
     from gmm_viz import GaussianMixtureEM, datasets
     from gmm_viz.conventions import data_format, number_format
 
     number = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
 
     def legend_numbers(view):
+        """{"α": [...], "μ": [...], "σ²" or "Σ": [...]} over every component's line."""
         texts = [t.get_text() for t in view.artists.legend.get_texts()]
-        return [v for t in texts if t.startswith("component") for v in number.findall(t)[1:]]
+        kinds = {}
+        for text in (t for t in texts if t.startswith("component")):
+            for kind, values in re.findall(r"(α|μ|σ²|Σ) (\([^)]*\)|[^,\n]+)", text):
+                kinds.setdefault(kind, []).extend(number.findall(values))
+        return kinds
 
     def shape(text):  # "sci" or the number of decimals
         return "sci" if "e" in text else len(text.partition(".")[2])
+
+    def digits(text):  # significant digits of a number written in decimals
+        return len(text.lstrip("-").replace(".", "").lstrip("0"))
 
     for name in ("galaxies", "faithful", "toy"):
         data = getattr(datasets, name)()
         start = data.start_for(2) if data.start is not None else {"random_state": 0}
         run = GaussianMixtureEM(2, **start, tol=0, max_iter=3).fit(data.X)
         view = P.StepView(data.X, run.history_, 2)
-        shown = legend_numbers(view)
-        assert len({shape(v) for v in shown}) == 1, (name, shown)
+        kinds = legend_numbers(view)
+        assert set(kinds) == ({"α", "μ", "σ²"} if data.X.shape[1] == 1 else {"α", "μ", "Σ"})
+        for kind, shown in kinds.items():  # one format per kind: a column reads evenly
+            assert len(shown) >= 2 and len({shape(v) for v in shown}) == 1, (name, kind, shown)
+            # No meaningless decimals: at most 6 significant digits.
+            assert all(shape(v) == "sci" or digits(v) <= 6 for v in shown), (name, shown)
+        assert all(shape(v) == 4 for v in kinds["α"])  # weights: 4 decimals, any units
         resp = run.history_.responsibilities(2, data.X)
         table = responsibility_table_html(resp, data.X, max_rows=40)
         for j in range(data.X.shape[1]):
@@ -948,9 +961,11 @@ def test_one_number_format_per_legend_and_per_table_column():
             assert len({shape(v) for v in column}) == 1, (name, column)
         if name == "galaxies":  # km/s: 9775 beside 10227, not beside 1.023e+04
             assert "9775" in column and "10227" in column
-            assert all(shape(v) == "sci" for v in shown)  # variances near 1e7
+            assert kinds["μ"] == ["21886.8", "10030.1"]  # not 21886.8127
+            assert all(shape(v) == "sci" for v in kinds["σ²"])  # variances near 1e7
         if name == "faithful":
-            assert all(shape(v) == 4 for v in shown)
+            assert all(shape(v) == 4 for v in kinds["μ"])
+            assert all(shape(v) == 3 for v in kinds["Σ"])  # 135.363 (min²), not 135.3632
     # The toy reads as it always did.
     toy = datasets.toy()
     run = GaussianMixtureEM(2, **toy.start_for(2), tol=0, max_iter=3).fit(toy.X)
@@ -958,6 +973,14 @@ def test_one_number_format_per_legend_and_per_table_column():
     assert view.artists.legend.get_texts()[0].get_text() == (
         "component 1: α 0.5125\nμ 1.3066, σ² 0.3510"
     )
+    # A variance of 178514.6045 (km/s)² beside a weight: each kind its own format.
+    wide = make_params([0.25, 0.75], [[9709.6], [21233.0]], [178514.6045, 4.1e5])
+    assert P.component_readout(wide, 0) == "component 1: α 0.2500\nμ 9709.6, σ² 178515"
+    assert P.component_readout(wide, 1) == "component 2: α 0.7500\nμ 21233.0, σ² 410000"
+    fmt = P.style.readout_format(wide)
+    assert (fmt.weight(0.25), fmt.mean(9709.6), fmt.covariance(2.5)) == ("0.2500", "9709.6", "2")
+    wider = make_params([0.25, 0.75], [[9709.6], [21233.0]], [178514.6045, 4.1e6])
+    assert P.component_readout(wider, 0) == "component 1: α 0.2500\nμ 9709.6, σ² 1.785e+05"
     fmt = number_format([0.5744, 1.3066, 0.3510])
     assert [fmt(v) for v in (0.5744, 1.3066, 0.3510, -1e-9)] == [
         "0.5744", "1.3066", "0.3510", "0.0000"
@@ -968,6 +991,16 @@ def test_one_number_format_per_legend_and_per_table_column():
         "2.189e+04",
         "9.808e+06",
     ]
+    # At most 6 significant digits: fewer decimals for large numbers, the same for the
+    # group; a number that rounds to 1e6 takes the group to scientific notation.
+    fmt = number_format([178514.6045, 2.7], significant=6)
+    assert [fmt(v) for v in (178514.6045, 2.7)] == ["178515", "3"]
+    fmt = number_format([21886.8127, 9.3], significant=6)
+    assert [fmt(v) for v in (21886.8127, 9.3)] == ["21886.8", "9.3"]
+    fmt = number_format([1.3066, 0.3510, 0.0], significant=6)
+    assert [fmt(v) for v in (1.3066, 0.3510, 0.0)] == ["1.3066", "0.3510", "0.0000"]
+    assert number_format([999999.7], significant=6)(999999.7) == "1.000e+06"
+    assert number_format([178514.6045])(178514.6045) == "178514.6045"  # no cap by default
     fmt = data_format([3.6, 1.8, 3.333])
     assert [fmt(v) for v in (3.6, 1.8, 3.333)] == ["3.600", "1.800", "3.333"]
 
