@@ -18,6 +18,7 @@ __all__ = [
     "MARKERS",
     "NEUTRAL_GREY",
     "PALETTE",
+    "SIGNIFICANT",
     "component_colors",
     "component_markers",
     "data_format",
@@ -49,6 +50,9 @@ NEUTRAL_GREY = "#8C8C8C"
 # The one rounding rule: 4 decimals (1.3066, 0.3510, 0.5744, -7.0758), or 4 significant
 # digits in scientific notation for numbers too large or too small for decimals.
 DECIMALS = 4
+# Fitted parameters shown in decimals carry at most this many significant digits: a
+# variance of 178514.6045 (km/s)² reads "178515", not with 4 meaningless decimals.
+SIGNIFICANT = 6
 
 
 def format_number(value, decimals=DECIMALS):
@@ -67,20 +71,33 @@ def _plain(text):
     return text[1:] if text.startswith("-") and text.strip("-0.") == "" else text
 
 
-def number_format(values, decimals=DECIMALS):
-    """One format for numbers shown together (one legend, one table column), as a function.
+def number_format(values, decimals=DECIMALS, significant=None):
+    """One format for numbers shown together (one legend column, one table column), as a
+    function.
 
     :func:`format_number`'s rule taken for the whole group: ``decimals`` decimals for every
     number when each of them allows it (0, or from 1e-3 to below 1e6 in size), else
     ``decimals`` significant digits in scientific notation for every number (9.107e-01,
     2.189e+04, 9.808e+06), never "21886.8127" beside "9.808e+06".
+
+    ``significant`` (say :data:`SIGNIFICANT`) caps the digits of the group's largest number
+    in decimals: fewer decimals for large numbers, the same number of decimals for the
+    whole group (178514.6045 and 2.7 as "178515" and "3" at 6; 21886.8127 and 9.3 as
+    "21886.8" and "9.3"; 1.3066 and 0.3510 keep their 4 decimals). A largest number that
+    rounds to 1e6 takes the group to scientific notation.
     """
     sizes = [abs(float(v)) for v in values]
-    fixed = all(v == 0 or 1e-3 <= v < 1e6 for v in sizes if math.isfinite(v))
+    finite = [v for v in sizes if math.isfinite(v)]
+    fixed = all(v == 0 or 1e-3 <= v < 1e6 for v in finite)
+    places = decimals
+    if fixed and significant is not None and finite and max(finite) > 0:
+        top = float(f"{max(finite):.{int(significant)}g}")  # as it will be rounded
+        places = min(decimals, max(0, int(significant) - 1 - math.floor(math.log10(top))))
+        fixed = top < 1e6
 
     def fmt(value):
         v = float(value)
-        return _plain(f"{v:.{decimals}f}" if fixed else f"{v:.{decimals - 1}e}")
+        return _plain(f"{v:.{places}f}" if fixed else f"{v:.{decimals - 1}e}")
 
     return fmt
 

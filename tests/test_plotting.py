@@ -21,6 +21,8 @@ from gmm_viz import plotting as P  # noqa: E402
 from gmm_viz.conventions import tint as _tint  # noqa: E402
 from gmm_viz.em import component_densities, e_step, make_params  # noqa: E402
 from gmm_viz.errors import ParameterError  # noqa: E402
+from gmm_viz.plotting.one_d import SMALL_N, select_point_mixture_1d  # noqa: E402
+from gmm_viz.plotting.style import PIE_AREA_2D  # noqa: E402
 from gmm_viz.worked import responsibility_table_html  # noqa: E402
 
 # --------------------------------------------------------------------------------------
@@ -283,6 +285,94 @@ def test_update_rejects_a_different_number_of_components(data_1d, params_1d):
         P.update_mixture_1d(art, params_1d, responsibilities=np.ones((3, 2)))
 
 
+def _pie_arcs(pies, offsets):
+    """{(point, component): (start, extent) in degrees} of the wedges of a set of pies."""
+    arcs = {}
+    for j, pie in enumerate(pies[:-1]):
+        for path, at in zip(pie.get_paths(), pie.get_offsets(), strict=True):
+            (i,) = np.flatnonzero(np.all(np.isclose(offsets, at), axis=1))
+            v = path.vertices  # the centre, the arc from its start, back to the centre
+            start = np.degrees(np.arctan2(v[1, 1], v[1, 0]))
+            end = np.degrees(np.arctan2(v[-3, 1], v[-3, 0]))
+            arcs[int(i), j] = (start % 360.0, (end - start) % 360.0)
+    return arcs
+
+
+def test_small_1d_data_are_pies_whose_arcs_are_the_responsibilities(params_1d):
+    """0.39 beside 0.60 are one grey-olive as blended colours; as pies they are arcs of
+    140 and 216 degrees."""
+    from matplotlib.transforms import IdentityTransform
+
+    x = np.array([2.4, 0.9])
+    resp = np.array([[0.39, 0.61], [0.6, 0.4]])
+    fig, ax = _ax()
+    art = P.draw_mixture_1d(ax, x, params_1d)
+    assert len(art.pies) == 3  # one per component, then the grey one
+    assert art.points is not None and not art.points.get_visible()
+    offsets = art.points.get_offsets()
+    # Before any E-step: grey full circles on the points, in the band under the axis.
+    assert [len(p.get_paths()) for p in art.pies] == [0, 0, 2]
+    np.testing.assert_allclose(art.pies[-1].get_offsets(), offsets)
+    assert to_rgba(art.pies[-1].get_facecolor()[0]) == to_rgba(P.NEUTRAL_GREY)
+    for pie in art.pies:
+        assert pie.get_offset_transform() is art.points.get_offset_transform()
+        assert isinstance(pie.get_transform(), IdentityTransform)  # pixels: any zoom
+        np.testing.assert_allclose(pie.get_sizes(), [P.SIZES["screen"]["pie_1d"]])
+    ids = [id(p) for p in art.pies]
+    P.update_mixture_1d(art, params_1d, responsibilities=resp)
+    assert [id(p) for p in art.pies] == ids  # in place
+    assert len(art.pies[-1].get_paths()) == 0
+    arcs = _pie_arcs(art.pies, offsets)
+    for i in range(2):
+        # Component 1 from twelve o'clock, component 2 after it: 360 * r degrees each.
+        assert arcs[i, 0][0] == pytest.approx(90.0)
+        assert arcs[i, 1][0] == pytest.approx((90.0 + 360.0 * resp[i, 0]) % 360.0)
+        for j in range(2):
+            assert arcs[i, j][1] == pytest.approx(360.0 * resp[i, j]), (i, j)
+    assert to_rgba(art.pies[0].get_facecolor()[0]) == to_rgba(P.PALETTE[0])
+    assert to_rgba(art.pies[1].get_facecolor()[0]) == to_rgba(P.PALETTE[1])
+    # The ring around the selected point is bigger than its pie and drawn over it.
+    select_point_mixture_1d(art, 1)
+    assert art.selected.get_visible()
+    np.testing.assert_allclose(art.selected.get_offsets(), offsets[1:2])
+    assert art.selected.get_sizes()[0] > art.pies[0].get_sizes()[0]
+    assert art.selected.get_zorder() > art.pies[0].get_zorder()
+    fig.canvas.draw()
+    # A point of no component (a row of zeros) is grey; no E-step again: all grey.
+    P.update_mixture_1d(art, params_1d, responsibilities=[[0.0, 0.0], [1.0, 0.0]])
+    assert [len(p.get_paths()) for p in art.pies] == [1, 0, 1]
+    np.testing.assert_allclose(art.pies[-1].get_offsets(), offsets[:1])
+    P.update_mixture_1d(art, params_1d)
+    assert [len(p.get_paths()) for p in art.pies] == [0, 0, 2]
+    # apply_size resizes the pies and the ring (in points: they keep their size on any dpi).
+    P.apply_size(fig, "projector")
+    proj = P.SIZES["projector"]
+    np.testing.assert_allclose(art.pies[0].get_sizes(), [proj["pie_1d"]])
+    assert art.selected.get_sizes()[0] > proj["pie_1d"]
+    # More than SMALL_N points: blended colours, no pies.
+    many = P.draw_mixture_1d(_ax()[1], np.linspace(0, 1, SMALL_N + 1), params_1d)
+    assert many.pies == [] and many.points.get_visible()
+
+
+def test_pies_keep_their_size_in_points_at_any_dpi(params_1d):
+    """A pie is as wide in points at 72 dpi as at 144 (a retina notebook, a savefig(dpi=)):
+    its diameter is the square root of its size, like a scatter marker's."""
+    x = np.array([-3.0, 3.0])
+    fig, ax = _ax()
+    art = P.draw_mixture_1d(ax, x, params_1d)
+    grey = np.array(to_rgba(P.NEUTRAL_GREY)[:3]) * 255
+    for dpi in (72, 144):
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+        image = _pixels(fig.canvas)[..., :3]
+        # The row through the pies' centres (image rows count from the top).
+        _, y = art.pies[-1].get_offset_transform().transform(art.pies[-1].get_offsets()[0])
+        row = image[int(round(image.shape[0] - y))]
+        wide = np.sum(np.abs(row - grey).max(axis=1) < 3) / x.size  # pixels per pie
+        diameter = np.sqrt(P.SIZES["screen"]["pie_1d"]) * dpi / 72.0
+        assert wide == pytest.approx(diameter, abs=2.5), dpi
+
+
 # --------------------------------------------------------------------------------------
 # 2-D
 # --------------------------------------------------------------------------------------
@@ -402,6 +492,24 @@ def test_draw_mixture_2d_large_n_shows_a_seeded_subset(params_2d):
     )
     again = P.draw_mixture_2d(_ax()[1], X, params_2d, max_points=1000)
     np.testing.assert_array_equal(again.shown, art.shown)
+    fig.canvas.draw()
+
+
+def test_small_2d_data_are_pies_whose_arcs_are_the_responsibilities(params_2d):
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    resp = np.array([[0.39, 0.61], [0.6, 0.4]])
+    fig, ax = _ax()
+    art = P.draw_mixture_2d(ax, X, params_2d)
+    assert not art.points.get_visible()
+    assert [len(p.get_paths()) for p in art.pies] == [0, 0, 2]
+    P.update_mixture_2d(art, params_2d, responsibilities=resp)
+    arcs = _pie_arcs(art.pies, X)
+    for i in range(2):
+        for j in range(2):
+            assert arcs[i, j][1] == pytest.approx(360.0 * resp[i, j]), (i, j)
+    np.testing.assert_allclose(
+        art.pies[0].get_sizes(), [PIE_AREA_2D * P.SIZES["screen"]["point_size"]]
+    )
     fig.canvas.draw()
 
 
@@ -812,26 +920,39 @@ def test_components_look_alike_to_a_deuteranope_differ_by_marker_and_number():
             assert {str(j + 1) for j in range(k)} <= numbers, (d, sorted(numbers))
 
 
-def test_one_number_format_per_legend_and_per_table_column():
+def test_one_number_format_per_kind_of_legend_number_and_per_table_column():
     from gmm_viz import GaussianMixtureEM, datasets
     from gmm_viz.conventions import data_format, number_format
 
     number = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
 
     def legend_numbers(view):
+        """{"α": [...], "μ": [...], "σ²" or "Σ": [...]} over every component's line."""
         texts = [t.get_text() for t in view.artists.legend.get_texts()]
-        return [v for t in texts if t.startswith("component") for v in number.findall(t)[1:]]
+        kinds = {}
+        for text in (t for t in texts if t.startswith("component")):
+            for kind, values in re.findall(r"(α|μ|σ²|Σ) (\([^)]*\)|[^,\n]+)", text):
+                kinds.setdefault(kind, []).extend(number.findall(values))
+        return kinds
 
     def shape(text):  # "sci" or the number of decimals
         return "sci" if "e" in text else len(text.partition(".")[2])
+
+    def digits(text):  # significant digits of a number written in decimals
+        return len(text.lstrip("-").replace(".", "").lstrip("0"))
 
     for name in ("galaxies", "faithful", "toy"):
         data = getattr(datasets, name)()
         start = data.start_for(2) if data.start is not None else {"random_state": 0}
         run = GaussianMixtureEM(2, **start, tol=0, max_iter=3).fit(data.X)
         view = P.StepView(data.X, run.history_, 2)
-        shown = legend_numbers(view)
-        assert len({shape(v) for v in shown}) == 1, (name, shown)
+        kinds = legend_numbers(view)
+        assert set(kinds) == ({"α", "μ", "σ²"} if data.X.shape[1] == 1 else {"α", "μ", "Σ"})
+        for kind, shown in kinds.items():  # one format per kind: a column reads evenly
+            assert len(shown) >= 2 and len({shape(v) for v in shown}) == 1, (name, kind, shown)
+            # No meaningless decimals: at most 6 significant digits.
+            assert all(shape(v) == "sci" or digits(v) <= 6 for v in shown), (name, shown)
+        assert all(shape(v) == 4 for v in kinds["α"])  # weights: 4 decimals, any units
         resp = run.history_.responsibilities(2, data.X)
         table = responsibility_table_html(resp, data.X, max_rows=40)
         for j in range(data.X.shape[1]):
@@ -840,9 +961,11 @@ def test_one_number_format_per_legend_and_per_table_column():
             assert len({shape(v) for v in column}) == 1, (name, column)
         if name == "galaxies":  # km/s: 9775 beside 10227, not beside 1.023e+04
             assert "9775" in column and "10227" in column
-            assert all(shape(v) == "sci" for v in shown)  # variances near 1e7
+            assert kinds["μ"] == ["21886.8", "10030.1"]  # not 21886.8127
+            assert all(shape(v) == "sci" for v in kinds["σ²"])  # variances near 1e7
         if name == "faithful":
-            assert all(shape(v) == 4 for v in shown)
+            assert all(shape(v) == 4 for v in kinds["μ"])
+            assert all(shape(v) == 3 for v in kinds["Σ"])  # 135.363 (min²), not 135.3632
     # The toy reads as it always did.
     toy = datasets.toy()
     run = GaussianMixtureEM(2, **toy.start_for(2), tol=0, max_iter=3).fit(toy.X)
@@ -850,6 +973,14 @@ def test_one_number_format_per_legend_and_per_table_column():
     assert view.artists.legend.get_texts()[0].get_text() == (
         "component 1: α 0.5125\nμ 1.3066, σ² 0.3510"
     )
+    # A variance of 178514.6045 (km/s)² beside a weight: each kind its own format.
+    wide = make_params([0.25, 0.75], [[9709.6], [21233.0]], [178514.6045, 4.1e5])
+    assert P.component_readout(wide, 0) == "component 1: α 0.2500\nμ 9709.6, σ² 178515"
+    assert P.component_readout(wide, 1) == "component 2: α 0.7500\nμ 21233.0, σ² 410000"
+    fmt = P.style.readout_format(wide)
+    assert (fmt.weight(0.25), fmt.mean(9709.6), fmt.covariance(2.5)) == ("0.2500", "9709.6", "2")
+    wider = make_params([0.25, 0.75], [[9709.6], [21233.0]], [178514.6045, 4.1e6])
+    assert P.component_readout(wider, 0) == "component 1: α 0.2500\nμ 9709.6, σ² 1.785e+05"
     fmt = number_format([0.5744, 1.3066, 0.3510])
     assert [fmt(v) for v in (0.5744, 1.3066, 0.3510, -1e-9)] == [
         "0.5744", "1.3066", "0.3510", "0.0000"
@@ -860,6 +991,16 @@ def test_one_number_format_per_legend_and_per_table_column():
         "2.189e+04",
         "9.808e+06",
     ]
+    # At most 6 significant digits: fewer decimals for large numbers, the same for the
+    # group; a number that rounds to 1e6 takes the group to scientific notation.
+    fmt = number_format([178514.6045, 2.7], significant=6)
+    assert [fmt(v) for v in (178514.6045, 2.7)] == ["178515", "3"]
+    fmt = number_format([21886.8127, 9.3], significant=6)
+    assert [fmt(v) for v in (21886.8127, 9.3)] == ["21886.8", "9.3"]
+    fmt = number_format([1.3066, 0.3510, 0.0], significant=6)
+    assert [fmt(v) for v in (1.3066, 0.3510, 0.0)] == ["1.3066", "0.3510", "0.0000"]
+    assert number_format([999999.7], significant=6)(999999.7) == "1.000e+06"
+    assert number_format([178514.6045])(178514.6045) == "178514.6045"  # no cap by default
     fmt = data_format([3.6, 1.8, 3.333])
     assert [fmt(v) for v in (3.6, 1.8, 3.333)] == ["3.600", "1.800", "3.333"]
 

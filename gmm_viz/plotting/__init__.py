@@ -17,6 +17,8 @@ Rooms
   sizes.
 * :mod:`~gmm_viz.plotting.one_d` / :mod:`~gmm_viz.plotting.two_d` -- the mixture over the
   data: densities (1-D) or ellipses and contours (2-D), ghosts and arrows.
+* :mod:`~gmm_viz.plotting.pies` -- small data's points as pies split by their
+  responsibilities (1-D and 2-D).
 * :mod:`~gmm_viz.plotting.loglik` -- the log-likelihood over half-steps.
 * :mod:`~gmm_viz.plotting.figure` -- the figure and its cached layout.
 * :mod:`~gmm_viz.plotting.blit` -- blitting: redraw only what a half-step changes.

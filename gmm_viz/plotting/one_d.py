@@ -1,5 +1,6 @@
 """1-D pictures: the data (rug or histogram), each weighted component density, the mixture,
-the points' responsibility colours, and ghosts with arrows for the last M-step's moves.
+the points' responsibilities (a pie per point for a few points, blended colours for more),
+and ghosts with arrows for the last M-step's moves.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ from gmm_viz.plotting._common import (
     _weighted_densities,
 )
 from gmm_viz.plotting.layout import _layout_changed, _limits_changed
+from gmm_viz.plotting.pies import draw_pies, set_pies
 from gmm_viz.plotting.style import (
     _GHOST_ALPHA,
     _MIXTURE_LABEL,
     _PREVIOUS_LABEL,
+    RING_AREA,
+    RING_AREA_1D,
     _colors,
     _make_legend,
     _role,
@@ -81,7 +85,12 @@ class MixtureArtists1D:
     arrows : list of Annotation
         From each previous mean (at its curve's peak) to the new one.
     points : PathCollection or None
-        The rug of points coloured by responsibilities (small N).
+        The rug of points coloured by responsibilities (:func:`blend_colors`); hidden when
+        the points are pies.
+    pies : list of PathCollection
+        Up to :data:`SMALL_N` points: each point a pie split by its responsibilities, one
+        collection per component, then a grey one (:mod:`~gmm_viz.plotting.pies`); empty
+        for more points.
     histogram : StepPatch or None
         The density-normalised histogram of the data (large N, or ``hist=True``).
     strip : PolyCollection or None
@@ -120,6 +129,7 @@ class MixtureArtists1D:
     selected: object = None
     selected_index: int | None = None
     numbers: list = field(default_factory=list)
+    pies: list = field(default_factory=list)
 
     @property
     def n_components(self):
@@ -187,7 +197,9 @@ def draw_mixture_1d(
     X : array-like (N,) or (N, 1)
     params : GMMParams (or dict) with one feature
     responsibilities : array-like (N, K), optional
-        Colours the points (:func:`blend_colors`); ``None`` (before any E-step) is grey.
+        Colours the points: up to :data:`SMALL_N` points, each a pie with an arc of
+        360 * r_nk degrees per component; more, each the blend of the colours
+        (:func:`blend_colors`). ``None`` (before any E-step) is grey.
     previous : GMMParams, optional
         The previous half-step's parameters, drawn as faint dashed ghosts, with an arrow
         from each previous mean to the new one (hidden when the mean did not move).
@@ -245,18 +257,23 @@ def draw_mixture_1d(
             _role(strip_artist, "strip")
 
     points = selected = None
+    pies = []
     if use_rug:
-        if n <= SMALL_N:
-            # Few points: on one line, big enough to see from the back of a room.
+        small = n <= SMALL_N
+        if small:
+            # Few points: on one line, big enough to see from the back of a room, each a pie
+            # split by its responsibilities (0.39 against 0.61 can be seen, not one colour).
             y = np.full(n, 0.5 * _BAND)
             rug_size = spec["point_size"] * 3.0
+            ring_size = RING_AREA_1D * spec["pie_1d"]
         else:
             y = np.random.default_rng(0).uniform(0.2 * _BAND, 0.8 * _BAND, size=n)
             rug_size = spec["rug_size"]
+            ring_size = RING_AREA * rug_size
         selected = ax.scatter(
             [np.nan],
             [np.nan],
-            s=rug_size * 3.2,
+            s=ring_size,
             facecolors="none",
             edgecolors="black",
             linewidths=2.0,
@@ -275,7 +292,21 @@ def draw_mixture_1d(
             zorder=3,
             clip_on=False,
         )
-        _role(points, "rug_big" if n <= SMALL_N else "rug", spec)
+        _role(points, "rug_big" if small else "rug", spec)
+        if small:
+            _role(selected, "ring_pies_1d")
+            points.set_visible(False)  # kept (its offsets place the ring), but pies instead
+            pies = draw_pies(
+                ax,
+                np.c_[x, y],
+                colors,
+                size=spec["pie_1d"],
+                offset_transform=band_transform,
+                zorder=3,
+                clip_on=False,
+            )
+            for pie in pies:
+                _role(pie, "pies_1d")
     band = use_rug or use_strip
     if band:
         ax.axhline(0.0, color="0.55", linewidth=0.8, zorder=1.5)
@@ -341,6 +372,7 @@ def draw_mixture_1d(
         legend=legend,
         selected=selected,
         numbers=numbers,
+        pies=pies,
     )
     _update_1d(artists, params, responsibilities, previous, rescale="force")
     return artists
@@ -396,6 +428,8 @@ def _update_1d(artists, params, responsibilities, previous, rescale):
             artists.points.set_facecolors(blend_colors(None, n=artists.X.size))
         else:
             artists.points.set_facecolors(blend_colors(resp, artists.colors))
+    if artists.pies:
+        set_pies(artists.pies, artists.points.get_offsets(), resp)
     if artists.strip is not None:
         artists.strip.set_facecolors(_strip_colors(artists, resp))
 

@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
 from matplotlib.colors import to_rgba_array
 
-from gmm_viz.conventions import NEUTRAL_GREY, number_format
+from gmm_viz.conventions import NEUTRAL_GREY, SIGNIFICANT, number_format
 from gmm_viz.conventions import colors_for as _colors
 from gmm_viz.errors import ParameterError
 from gmm_viz.plotting.layout import refresh_layout
@@ -29,6 +32,7 @@ SIZES = {
         "arrow_head": 14.0,
         "point_size": 22.0,
         "rug_size": 16.0,
+        "pie_1d": 150.0,
         "mean_size": 130.0,
         "ll_line": 1.6,
         "ll_marker": 5.0,
@@ -52,6 +56,7 @@ SIZES = {
         "arrow_head": 26.0,
         "point_size": 50.0,
         "rug_size": 40.0,
+        "pie_1d": 200.0,
         "mean_size": 340.0,
         "ll_line": 3.0,
         "ll_marker": 9.0,
@@ -72,6 +77,15 @@ MIN_ARROW_MOVE = 1e-3
 
 
 _GHOST_ALPHA = 0.45
+
+
+# Small data's pies (:mod:`~gmm_viz.plotting.pies`): in 2-D a pie has PIE_AREA_2D times a
+# point's area (``point_size``); on the 1-D band its area is SIZES[...]["pie_1d"]. The ring
+# around the selected point has RING_AREA times its point's area, RING_AREA_1D around a
+# 1-D pie (the toy's 0.7 and 0.9 are neighbours: a wider ring would cross the other pie).
+PIE_AREA_2D = 4.0
+RING_AREA = 3.2
+RING_AREA_1D = 2.4
 
 
 _MIXTURE_LABEL = "mixture"
@@ -150,6 +164,10 @@ def _role_style(role, spec):
         "points_small": {"sizes": [0.5 * spec["point_size"]]},
         "rug": {"sizes": [spec["rug_size"]]},
         "rug_big": {"sizes": [3.0 * spec["point_size"]]},
+        "pies": {"sizes": [PIE_AREA_2D * spec["point_size"]]},
+        "pies_1d": {"sizes": [spec["pie_1d"]]},
+        "ring_pies": {"sizes": [RING_AREA * PIE_AREA_2D * spec["point_size"]]},
+        "ring_pies_1d": {"sizes": [RING_AREA_1D * spec["pie_1d"]]},
         "means": {"sizes": [spec["mean_size"]]},
         "ghost_means": {"sizes": [0.7 * spec["mean_size"]]},
         "ll_curve": {"linewidth": spec["ll_line"]},
@@ -275,34 +293,56 @@ def _set_previous_in_legend(legend, visible):
             text.set_visible(visible)
 
 
-def _readout_numbers(params, j):
-    """Component ``j``'s numbers in its legend line: weight, mean, the (co)variance's upper
-    triangle."""
-    cov = params.full_covariances()[j]
-    d = params.n_features
-    upper = [cov[a, b] for a in range(d) for b in range(a, d)]
-    return [params.weights[j], *params.means[j], *upper]
+class ReadoutFormat(NamedTuple):
+    """The formats of a legend's readouts, one per kind of number, each shared by every
+    component's line (:func:`readout_format`)."""
+
+    weight: Callable[[float], str]
+    mean: Callable[[float], str]
+    covariance: Callable[[float], str]
+
+
+def _readout_kinds(params):
+    """Every component's weight (K,), mean (K, D) and (co)variance's upper triangle."""
+    cov = params.full_covariances()
+    rows, cols = np.triu_indices(params.n_features)
+    return params.weights, params.means, cov[:, rows, cols]
 
 
 def readout_format(params):
-    """The one number format of a legend's readouts: every component's numbers decide it
-    together (:func:`~gmm_viz.conventions.number_format`)."""
-    return number_format(
-        [v for j in range(params.n_components) for v in _readout_numbers(params, j)]
+    """The number formats of a legend's readouts: one for the weights, one for the means,
+    one for the (co)variances, each decided by that kind's numbers of every component
+    together (:func:`~gmm_viz.conventions.number_format` with at most
+    :data:`~gmm_viz.conventions.SIGNIFICANT` significant digits), so that a column reads
+    evenly and a number never carries meaningless decimals.
+
+    Each kind: 4 decimals while its largest number has at most 6 significant digits
+    (1.3066, 0.3510), fewer decimals for larger numbers, the same for the whole kind
+    (178514.6045 as "178515", 21886.8127 as "21886.8"); 4 significant digits in
+    scientific notation for the whole kind when one of its numbers is from 1e6 (rounded)
+    or below 1e-3 in size (9.808e+06, 2.189e+04): never "21886.8127" beside "9.808e+06".
+    The weights keep their 4 decimals whatever the data's units.
+    """
+    weights, means, upper = _readout_kinds(params)
+    return ReadoutFormat(
+        *(number_format(np.ravel(v), significant=SIGNIFICANT) for v in (weights, means, upper))
     )
 
 
 def component_readout(params, j, fmt=None):
     """The legend line of component ``j``: its weight, mean and (co)variance, written with the
-    app's rounding rule in the one format of the legend (``fmt``, by default
+    app's rounding rule in the formats of the legend (``fmt``, by default
     :func:`readout_format` of ``params``), e.g. "component 1: α 0.5125, μ 1.3066, σ² 0.3510"."""
     fmt = readout_format(params) if fmt is None else fmt
-    w, *rest = (fmt(v) for v in _readout_numbers(params, j))
-    head = f"component {j + 1}: α {w}"
-    d = params.n_features
-    if d == 1:
-        return f"{head}\nμ {rest[0]}, σ² {rest[1]}"
-    return f"{head}\nμ ({', '.join(rest[:d])})\nΣ ({', '.join(rest[d:])})"
+    if not isinstance(fmt, ReadoutFormat):  # one function for every number
+        fmt = ReadoutFormat(fmt, fmt, fmt)
+    weights, means, upper = _readout_kinds(params)
+    head = f"component {j + 1}: α {fmt.weight(weights[j])}"
+    mu = [fmt.mean(v) for v in means[j]]
+    sigma = [fmt.covariance(v) for v in upper[j]]
+    if params.n_features == 1:
+        return f"{head}\nμ {mu[0]}, σ² {sigma[0]}"
+    return f"{head}\nμ ({', '.join(mu)})\nΣ ({', '.join(sigma)})"
 
 
 def _set_component_readout(legend, params):

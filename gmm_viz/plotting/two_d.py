@@ -7,14 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Ellipse
-from matplotlib.path import Path
-from matplotlib.transforms import Affine2D, IdentityTransform
 
-from gmm_viz.conventions import NEUTRAL_GREY, component_markers
+from gmm_viz.conventions import component_markers
 from gmm_viz.em import GMMParams
 from gmm_viz.plotting._common import (
     _arrow,
@@ -28,10 +25,13 @@ from gmm_viz.plotting._common import (
 )
 from gmm_viz.plotting.blit import keep_still
 from gmm_viz.plotting.layout import _layout_changed
+from gmm_viz.plotting.pies import draw_pies, set_pies
 from gmm_viz.plotting.style import (
     _GHOST_ALPHA,
     _MIXTURE_LABEL,
     _PREVIOUS_LABEL,
+    PIE_AREA_2D,
+    RING_AREA,
     _colors,
     _make_legend,
     _role,
@@ -128,7 +128,8 @@ class MixtureArtists2D:
     previous: GMMParams | None = None
     responsibilities: np.ndarray | None = None
     # Small data: each point is a pie split by its responsibilities (one collection per
-    # component), numbered; a ring marks the selected point.
+    # component, then a grey one: :mod:`~gmm_viz.plotting.pies`), numbered; a ring marks
+    # the selected point. The pies' radius is in points.
     pies: list = field(default_factory=list)
     pie_radius: float = 0.0
     numbers: list = field(default_factory=list)
@@ -170,7 +171,9 @@ def draw_mixture_2d(
     X : array-like (N, 2)
     params : GMMParams (or dict) with two features
     responsibilities : array-like (N, K), optional
-        Colours the points (:func:`blend_colors`); ``None`` is grey.
+        Colours the points: up to :data:`SMALL_N_2D` points, each a pie with an arc of
+        360 * r_nk degrees per component; more, each the blend of the colours
+        (:func:`blend_colors`). ``None`` is grey.
     previous : GMMParams, optional
         Drawn as faint dashed ghost ellipses and mean markers, with arrows for the moves.
     colors : list of K colours, optional
@@ -214,28 +217,19 @@ def draw_mixture_2d(
     pies, numbers, radius = [], [], 0.0
     if n <= SMALL_N_2D:
         # A pie per point, split by its responsibilities: 0.45 against 0.55 can be seen.
-        radius = np.sqrt(spec["point_size"] * 4.0) / 2.0 * ax.figure.dpi / 72.0
+        pie_size = PIE_AREA_2D * spec["point_size"]
+        radius = 0.5 * np.sqrt(pie_size)
         points.set_visible(False)
-        for c in [*colors, NEUTRAL_GREY]:
-            pie = PathCollection(
-                [],
-                offsets=X,
-                offset_transform=ax.transData,
-                transform=IdentityTransform(),
-                facecolors=c,
-                edgecolors="white",
-                linewidths=0.6,
-                zorder=2.5,
-            )
-            ax.add_collection(pie, autolim=False)
-            pies.append(pie)
+        pies = draw_pies(ax, X, colors, size=pie_size, zorder=2.5)
+        for pie in pies:
+            _role(pie, "pies")
         if n <= SMALL_N_LABELS:
             for i, (xi, yi) in enumerate(X):
                 numbers.append(
                     ax.annotate(
                         str(i + 1),
                         (xi, yi),
-                        xytext=(radius * 72.0 / ax.figure.dpi + 2, 2),
+                        xytext=(radius + 2, 2),
                         textcoords="offset points",
                         fontsize=spec["tick"],
                         color="0.25",
@@ -246,13 +240,15 @@ def draw_mixture_2d(
     selected = ax.scatter(
         [np.nan],
         [np.nan],
-        s=spec["point_size"] * (4.0 if n <= SMALL_N_2D else 1.0) * 3.2,
+        s=spec["point_size"] * (PIE_AREA_2D if n <= SMALL_N_2D else 1.0) * RING_AREA,
         facecolors="none",
         edgecolors="black",
         linewidths=2.0,
         zorder=2.7,
     )
     selected.set_visible(False)
+    if pies:
+        _role(selected, "ring_pies")
 
     ellipses, ghost_ellipses, arrows = [], [], []
     for c in colors:
@@ -400,7 +396,7 @@ def update_mixture_2d(artists, params, *, responsibilities=None, previous=None):
         shown_resp = resp if artists.shown is None else resp[artists.shown]
         artists.points.set_facecolors(blend_colors(shown_resp, artists.colors))
     if artists.pies:
-        _set_pies(artists, resp)
+        set_pies(artists.pies, artists.X, resp)
 
     _set_ellipses(artists.ellipses, params, artists.n_std)
     artists.means.set_offsets(params.means)
@@ -435,30 +431,6 @@ def update_mixture_2d(artists, params, *, responsibilities=None, previous=None):
         _redraw_contours(artists, params)
     artists.params, artists.previous, artists.responsibilities = params, previous, resp
     return artists
-
-
-def _set_pies(artists, resp):
-    """Each point's pie: component k's share is an arc of 360 * r_nk degrees (all grey
-    before any E-step)."""
-    n, k = artists.X.shape[0], artists.n_components
-    scale = Affine2D().scale(artists.pie_radius)
-    if resp is None:
-        circle = Path.unit_circle().transformed(scale)
-        for pie in artists.pies[:-1]:
-            pie.set_paths([])
-        artists.pies[-1].set_paths([circle] * n)
-        artists.pies[-1].set_offsets(artists.X)
-        return
-    artists.pies[-1].set_paths([])
-    ends = 90.0 + 360.0 * np.cumsum(resp, axis=1)
-    starts = np.c_[np.full(n, 90.0), ends[:, :-1]]
-    for j in range(k):
-        wide = ends[:, j] - starts[:, j] > 0.5
-        paths = [
-            Path.wedge(starts[i, j], ends[i, j]).transformed(scale) for i in np.flatnonzero(wide)
-        ]
-        artists.pies[j].set_paths(paths)
-        artists.pies[j].set_offsets(artists.X[wide] if wide.any() else np.zeros((0, 2)))
 
 
 def _marker_paths(markers):
