@@ -5,6 +5,8 @@ Every checker compares with the engine's own number (:mod:`gmm_viz.em`) within a
 suited to a hand calculation, recognises the usual slips (a forgotten weight, dividing by N
 instead of N_k, the old mean in the variance, a standard deviation instead of a variance,
 log10 instead of ln) and returns :class:`Feedback`, which prints as one sentence.
+``check_e_step`` and ``check_m_step`` check a student's own E-step and M-step, written in
+numpy, on a few fixed cases (:mod:`gmm_viz.student_em`).
 
 >>> from gmm_viz import datasets, exercises
 >>> toy = datasets.toy()
@@ -15,17 +17,20 @@ Right: 0.57 is the responsibility of component 1 for point 1.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from gmm_viz.em import as_params as _as_params
 from gmm_viz.em import check_data as _check_X
 from gmm_viz.em import component_densities, e_step
+from gmm_viz.feedback import Feedback
+from gmm_viz.student_em import check_e_step, check_m_step
 
 __all__ = [
     "Feedback",
     "check_bic",
+    "check_e_step",
+    "check_m_step",
     "check_m_step_mean",
     "check_m_step_weight",
     "check_m_step_variance",
@@ -35,24 +40,6 @@ __all__ = [
 # A hand calculation keeps two or three decimals: "right" within this, relative to the
 # value (absolute for values below 1).
 TOLERANCE = 5e-3
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """A checker's verdict: ``correct``, and one sentence for the student."""
-
-    correct: bool
-    message: str
-
-    def __str__(self):
-        return self.message
-
-    def __bool__(self):
-        return self.correct
-
-    def _repr_markdown_(self):
-        mark = "✅" if self.correct else "❌"
-        return f"{mark} {self.message}"
 
 
 def _number(answer):
