@@ -29,10 +29,12 @@ def compare_strip(
     ----------
     X : array-like (N,) or (N, D), D = 1 or 2
     runs : mapping of str to EMHistory
-        Label and run, in the order of the rows. Negative steps count from the end of the
-        longest run; a shorter run shows "not reached" where it has no such half-step (a
-        student's run that stopped, a stub that never started).
+        Label and run, in the order of the rows.
     steps : sequence of int
+        Half-steps to show, the same for every run. A negative step counts from each run's
+        own end (-1: every run's last half-step); a run that stopped before a positive
+        step shows "not reached" there (a student's run that broke, a stub that never
+        started).
     size : {"screen", "projector"}
     columns : sequence of str, optional
     per_row : int, optional
@@ -53,10 +55,11 @@ def compare_strip(
     steps = list(steps)
     if not runs or not steps:
         raise ParameterError("Give at least one run and one half-step to show.")
-    yardstick = max(runs.values(), key=lambda h: h.n_steps)
-    resolved = [yardstick.resolve_step(s) for s in steps]
-    panels = [(label, h, s) for label, h in runs.items() for s in resolved]
-    per_row = len(resolved) if per_row is None else per_row
+    longest = max(runs.values(), key=lambda h: h.n_steps)
+    for s in steps:
+        longest.resolve_step(s)  # one sentence for a step that no run has
+    panels = [(label, h, int(s)) for label, h in runs.items() for s in steps]
+    per_row = len(steps) if per_row is None else per_row
     if isinstance(per_row, bool) or not isinstance(per_row, (int, np.integer)) or per_row < 1:
         raise ParameterError(f"per_row must be a whole number from 1 on; got {per_row!r}.")
     n_cols = min(int(per_row), len(panels))
@@ -73,12 +76,13 @@ def compare_strip(
     columns = tuple(columns) if columns else (("x",) if d == 1 else ("x1", "x2"))
     grid = _grid_1d(X[:, 0], None, _everything(runs.values())) if d == 1 else None
     drawn = []
-    for ax, (label, history, s) in zip(grid_axes, panels, strict=False):
-        if s >= history.n_steps:
+    for ax, (label, history, step) in zip(grid_axes, panels, strict=False):
+        s = step + history.n_steps if step < 0 else step
+        if not 0 <= s < history.n_steps:
             ax.set_axis_off()
             ax.text(0.5, 0.5, missing or NOT_REACHED, ha="center", va="center",
                     transform=ax.transAxes, fontsize=spec["legend"], color="0.35")  # fmt: skip
-            ax.set_title(f"{label}: {_step_name(yardstick, s)}")
+            ax.set_title(f"{label}: {_step_name(longest, longest.resolve_step(step))}")
             continue
         resp = history.responsibilities(s, X) if s > 0 else None
         _draw_panel(ax, X, history, s, resp, grid=grid, size=size, columns=columns, truth=None)
