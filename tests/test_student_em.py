@@ -10,6 +10,7 @@ import pytest
 
 from gmm_viz import datasets, exercises, plotting, student_em
 from gmm_viz.em import GaussianMixtureEM
+from gmm_viz.errors import ParameterError
 
 TOY = datasets.toy()
 FAITHFUL = datasets.faithful()
@@ -329,3 +330,48 @@ def test_their_run_keeps_their_responsibilities_for_the_picture():
         FAITHFUL.X, {"yours": run.history, "reference": run.reference}, steps=[0, 1, 2, -1]
     )
     assert len(fig.axes) == 8
+
+
+# ------------------------------------------------------------- the history and the picture
+
+
+def test_a_history_from_given_steps_checks_its_lengths_and_keeps_the_responsibilities():
+    run = student_em.run_beside_reference(right_e_step, right_m_step, TOY.X, TOY.start)
+    h = run.history
+    rebuilt = type(h).from_steps(
+        TOY.X,
+        h.initial,
+        [h.params(2 * i) for i in (1, 2, 3)],
+        [h.responsibilities(2 * i - 1, None) for i in (1, 2, 3)],
+        [h.log_likelihood(2 * i) for i in (0, 1, 2, 3)],
+    )
+    assert rebuilt.n_steps == 7 and rebuilt.log_likelihood(-1) == h.log_likelihood(-1)
+    # An M-step shows the responsibilities its E-step gave: the kept ones, not recomputed.
+    assert np.array_equal(rebuilt.responsibilities(4, TOY.X), h.responsibilities(3, TOY.X))
+    assert np.allclose(h.stats(2).resp_sums, h.responsibilities(1, None).sum(axis=0))
+    with pytest.raises(ParameterError, match="one log-likelihood more"):
+        type(h).from_steps(TOY.X, h.initial, [h.params(2)], [h.responsibilities(1, None)], [0.0])
+
+
+def test_compare_strip_in_1d_with_own_ends_and_bad_arguments():
+    short = student_em.run_beside_reference(stub, None, TOY.X, TOY.start)
+    runs = {"yours": short.history, "reference": short.reference}
+    fig = plotting.compare_strip(TOY.X, runs, steps=[0, 2, -1], missing="not written yet")
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[1] == "yours: M-step 1" and "not written yet" in fig.axes[1].texts[0].get_text()
+    # -1 is each run's own last half-step: the stub's start, the reference's M-step 3.
+    assert titles[2].startswith("yours: the start") and titles[5].startswith("reference: M-step 3")
+    fig = plotting.compare_strip(TOY.X, runs, steps=[-1], per_row=2)
+    assert len(fig.axes) == 2
+    with pytest.raises(ParameterError, match="Half-step 9 does not exist"):
+        plotting.compare_strip(TOY.X, runs, steps=[9])
+    with pytest.raises(ParameterError, match="per_row"):
+        plotting.compare_strip(TOY.X, runs, per_row=0)
+    with pytest.raises(ParameterError, match="at least one run"):
+        plotting.compare_strip(TOY.X, {})
+
+
+def test_iterations_must_be_a_whole_number_from_one():
+    for bad in (0, 2.5, True):
+        with pytest.raises(ParameterError):
+            student_em.run_beside_reference(None, None, TOY.X, TOY.start, iterations=bad)
