@@ -5,6 +5,8 @@ Every checker compares with the engine's own number (:mod:`gmm_viz.em`) to the d
 exercise asks for, recognises the usual slips (a forgotten weight, dividing by N
 instead of N_k, the old mean in the variance, a standard deviation instead of a variance,
 log10 instead of ln) and returns :class:`Feedback`, which prints as one sentence.
+``check_e_step`` and ``check_m_step`` check a student's own E-step and M-step, written in
+numpy, on a few fixed cases (:mod:`gmm_viz.student_em`).
 
 >>> from gmm_viz import datasets, exercises
 >>> toy = datasets.toy()
@@ -21,18 +23,21 @@ that is right as far as it goes is told to give more.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from gmm_viz.em import as_params as _as_params
 from gmm_viz.em import check_data as _check_X
 from gmm_viz.em import component_densities, e_step
+from gmm_viz.feedback import Feedback
+from gmm_viz.student_em import check_e_step, check_m_step
 
 __all__ = [
     "Feedback",
     "not_answered",
     "check_bic",
+    "check_e_step",
+    "check_m_step",
     "check_m_step_count",
     "check_m_step_mean",
     "check_m_step_weight",
@@ -44,30 +49,9 @@ __all__ = [
 DECIMALS = 3
 
 
-@dataclass(frozen=True)
-class Feedback:
-    """A checker's verdict: ``correct``, and one sentence for the student. ``answered`` is
-    False while the answer is still the lesson's ``None``: then there is nothing to judge, and
-    the saved lesson shows a pencil, never a tick or a cross."""
-
-    correct: bool
-    message: str
-    answered: bool = True
-
-    def __str__(self):
-        return self.message
-
-    def __bool__(self):
-        return self.correct
-
-    def _repr_markdown_(self):
-        mark = "✏️" if not self.answered else ("✅" if self.correct else "❌")
-        return f"{mark} {self.message}"
-
-
 def not_answered(what="your number"):
-    """The verdict on an answer that is still ``None``."""
-    return Feedback(False, f"Not answered yet: replace None with {what}.", answered=False)
+    """The verdict on an answer that is still ``None``: nothing to judge yet (a pencil)."""
+    return Feedback(False, f"Not answered yet: replace None with {what}.", pending=True)
 
 
 def _number(answer, decimals=DECIMALS):

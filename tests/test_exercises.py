@@ -149,7 +149,7 @@ def test_an_answer_still_none_is_not_judged():
         exercises.check_m_step_weight(None, TOY.X, RESP, component=1),
         exercises.check_m_step_variance(None, TOY.X, RESP, component=1),
     ):
-        assert not feedback and not feedback.answered
+        assert not feedback and feedback.pending
         assert feedback._repr_markdown_().startswith("✏️")
         assert "replace None" in feedback.message and "3 decimals" in feedback.message
     assert exercises.check_m_step_mean(1.307, TOY.X, RESP, 1)._repr_markdown_().startswith("✅")

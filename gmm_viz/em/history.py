@@ -61,6 +61,63 @@ class EMHistory:
     covariance_type: str = "full"
     reg_covar: float = 0.0
     fixed: frozenset = frozenset()
+    # The responsibilities of each E-step, when the run was not the engine's (a student's,
+    # :meth:`from_steps`): recomputing them would show the engine's E-step, not theirs.
+    kept_responsibilities: tuple = ()
+
+    @classmethod
+    def from_steps(cls, X, initial, params, responsibilities, log_likelihoods):
+        """The history of a run made elsewhere (a student's own E- and M-step).
+
+        Parameters
+        ----------
+        X : array-like (N, D)
+            The data of the run.
+        initial : GMMParams
+            The start.
+        params : sequence of GMMParams
+            The parameters each M-step made, one per iteration.
+        responsibilities : sequence of array-like (N, K)
+            What each E-step gave, one per iteration; kept, and shown as they are.
+        log_likelihoods : sequence of float
+            The total log-likelihood of the start and of each M-step's parameters
+            (one more than ``params``).
+
+        Returns
+        -------
+        EMHistory
+            ``converged`` is False; the M-steps' statistics are computed from ``X`` and the
+            responsibilities around the new means.
+        """
+        X = np.asarray(X, dtype=float)
+        if X.ndim == 1:
+            X = X[:, None]
+        params, log_likelihoods = list(params), [float(v) for v in log_likelihoods]
+        responsibilities = [np.array(r, dtype=float) for r in responsibilities]
+        if not len(params) == len(responsibilities) == len(log_likelihoods) - 1:
+            raise ParameterError(
+                "Give one set of parameters and one table of responsibilities per iteration, "
+                "and one log-likelihood more (the start's); got "
+                f"{len(params)}, {len(responsibilities)} and {len(log_likelihoods)}."
+            )
+        n = X.shape[0]
+        history = cls(
+            initial=initial,
+            initial_log_likelihood=log_likelihoods[0],
+            covariance_type=initial.covariance_type,
+            kept_responsibilities=tuple(responsibilities),
+        )
+        entering = initial
+        for it, (new, resp) in enumerate(zip(params, responsibilities, strict=True), start=1):
+            ll_in, ll_out = log_likelihoods[it - 1], log_likelihoods[it]
+            history.e_steps.append(EStepRecord(it, entering, ll_in, ll_in / n))
+            nk = resp.sum(axis=0)
+            diff = X[None, :, :] - new.means[:, None, :]
+            scatter = np.einsum("nk,kni,knj->kij", resp, diff, diff)
+            stats = SufficientStatistics(nk, resp.T @ X, scatter, n)
+            history.m_steps.append(MStepRecord(it, new, stats, ll_out, ll_out / n))
+            entering = new
+        return history
 
     @property
     def n_iter(self):
@@ -104,10 +161,14 @@ class EMHistory:
 
     def responsibilities(self, step, X):
         """Responsibilities (N, K) at half-step ``step``: those the E-step computed (an
-        M-step shows the ones it used); None at the start, before any E-step."""
+        M-step shows the ones it used); None at the start, before any E-step. Recomputed
+        from the E-step's parameters, or the kept ones of a history made
+        :meth:`from_steps`."""
         step = self.resolve_step(step)
         if step == 0:
             return None
+        if self.kept_responsibilities:
+            return self.kept_responsibilities[(step - 1) // 2].copy()
         return e_step(X, self.e_steps[(step - 1) // 2].params)[0]
 
     def stats(self, step):

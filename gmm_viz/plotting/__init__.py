@@ -13,6 +13,8 @@ Rooms
 * :mod:`~gmm_viz.plotting.step_view` -- :class:`StepView`, the picture of one run at any
   half-step (mixture and log-likelihood), updated in place; :func:`step_strip`, several
   half-steps side by side. The explorer, the lessons and every export draw with these.
+* :mod:`~gmm_viz.plotting.compare_strip` -- :func:`compare_strip`, the same half-steps of
+  several runs, one row each (a student's EM beside the reference).
 * :mod:`~gmm_viz.plotting.style` -- the palette, blended colours, "screen" and "projector"
   sizes.
 * :mod:`~gmm_viz.plotting.one_d` / :mod:`~gmm_viz.plotting.two_d` -- the mixture over the
@@ -28,6 +30,7 @@ Rooms
 
 from gmm_viz.conventions import MARKERS, NEUTRAL_GREY, PALETTE, component_colors, component_markers
 from gmm_viz.plotting.blit import BlitRenderer
+from gmm_viz.plotting.compare_strip import compare_strip
 from gmm_viz.plotting.figure import DRAWN_COLUMNS, blank_figure, check_drawable, figure_for
 from gmm_viz.plotting.hardening import (
     HardeningArtists,
@@ -77,6 +80,7 @@ __all__ = [
     "MixtureArtists2D",
     "apply_size",
     "blend_colors",
+    "compare_strip",
     "component_colors",
     "component_markers",
     "component_readout",

@@ -321,18 +321,10 @@ def step_strip(
     # One x range for every panel, so that the eye compares places, not axes.
     grid = _grid_1d(X[:, 0], None, _all_components(history)) if d == 1 else None
     for ax, s in zip(axes, resolved, strict=True):
-        params = history.params(s)
-        previous = history.params(s - 1) if history.phase(s) == "M" else None
         if s > 0 and (s - 1) // 2 not in cache:
             cache[(s - 1) // 2] = history.responsibilities(s, X)
         resp = cache[(s - 1) // 2] if s > 0 else None
-        kwargs = dict(responsibilities=resp, previous=previous, size=size, xlabel=columns[0])
-        if d == 1:
-            drawn = draw_mixture_1d(ax, X, params, grid=grid, **kwargs)
-        else:
-            drawn = draw_mixture_2d(ax, X, params, ylabel=columns[1], **kwargs)
-        if truth is not None:
-            draw_truth(ax, X, _as_truth(truth), size=size, legend_of=drawn)
+        _draw_panel(ax, X, history, s, resp, grid=grid, size=size, columns=columns, truth=truth)
         title = f"{_step_name(history, s)}\nlog-likelihood {history.log_likelihood(s):.4f}"
         if lower_bound and s > 0:
             title = (
@@ -341,16 +333,41 @@ def step_strip(
                 f"bound $\\mathcal{{L}}$ {history.lower_bound(s):.4f}"
             )
         ax.set_title(title)
-        legend = ax.get_legend()
-        if legend is not None and ax is not axes[-1]:
-            legend.remove()  # one legend, on the last panel, is enough
     if d == 1:
-        # One density range for the strip: the same height means the same density in every
-        # panel (each panel's own range made a peak of 0.26 look like one of 1.2).
-        bottom = min(ax.get_ylim()[0] for ax in axes)
-        top = max(ax.get_ylim()[1] for ax in axes)
-        for ax in axes:
-            ax.set_ylim(bottom, top)
+        _one_density_range(axes)
+    _one_legend(fig, axes, n_rows, spec)
+    return fig
+
+
+def _one_density_range(axes):
+    """One density range for a 1-D strip: the same height means the same density in every
+    panel (each panel's own range made a peak of 0.26 look like one of 1.2)."""
+    bottom = min(ax.get_ylim()[0] for ax in axes)
+    top = max(ax.get_ylim()[1] for ax in axes)
+    for ax in axes:
+        ax.set_ylim(bottom, top)
+
+
+def _draw_panel(ax, X, history, s, resp, *, grid, size, columns, truth):
+    """One panel of a strip: the mixture over the data at half-step ``s`` (ghosts and
+    arrows after an M-step), untitled."""
+    params = history.params(s)
+    previous = history.params(s - 1) if history.phase(s) == "M" else None
+    kwargs = dict(responsibilities=resp, previous=previous, size=size, xlabel=columns[0])
+    if X.shape[1] == 1:
+        drawn = draw_mixture_1d(ax, X, params, grid=grid, **kwargs)
+    else:
+        drawn = draw_mixture_2d(ax, X, params, ylabel=columns[1], **kwargs)
+    if truth is not None:
+        draw_truth(ax, X, _as_truth(truth), size=size, legend_of=drawn)
+
+
+def _one_legend(fig, axes, n_rows, spec):
+    """Keep the last panel's legend only; on several rows, move it beside the figure."""
+    for ax in axes[:-1]:
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.remove()  # one legend, on the last panel, is enough
     legend = axes[-1].get_legend()
     if legend is not None and n_rows > 1:
         # On several rows the legend belongs to the figure: beside one panel it would widen
@@ -371,7 +388,6 @@ def step_strip(
             title_fontsize=spec["legend"],
             alignment="left",
         )
-    return fig
 
 
 def _all_components(history):

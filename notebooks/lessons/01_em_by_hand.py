@@ -244,7 +244,7 @@ print(f"log-likelihood {run.log_likelihoods()[-1]:.4f}")
 # ## The whole run on one page
 #
 # The explorer moves; a page does not. Here is the same run as a strip, left to right: the
-# start, the first E-step (the points take their colours, the curves stay), the first M-step
+# start, the first E-step (each point becomes a small pie of its shares, the curves stay), the first M-step
 # (the curves move; the dashed ghosts and the arrows show from where), a later M-step, and
 # the last one. Read the titles: the log-likelihood climbs at every M-step.
 
