@@ -4,8 +4,6 @@ the reference, or fits of several covariance types side by side, on one page."""
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from gmm_viz.em import GMMParams
 from gmm_viz.errors import ParameterError
@@ -17,6 +15,7 @@ from gmm_viz.plotting.step_view import (
     _one_density_range,
     _one_legend,
     _step_name,
+    _strip_figure,
 )
 from gmm_viz.plotting.style import _size_spec
 
@@ -71,14 +70,7 @@ def compare_strip(
     n_cols = min(int(per_row), len(panels))
     n_rows = -(-len(panels) // n_cols)
     spec = _size_spec(size)
-    panel = spec["figsize_2d"][1] * 0.8 if d == 2 else spec["figsize"][1] * 0.75
-    width = panel * n_cols * (1.0 if d == 2 else 1.3) + (2.6 if n_rows > 1 else 0.0)
-    fig = Figure(figsize=(width, panel * n_rows), dpi=100)
-    FigureCanvasAgg(fig)
-    fig.set_layout_engine("constrained")
-    grid_axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
-    for spare in grid_axes[len(panels) :]:
-        fig.delaxes(spare)
+    fig, grid_axes = _strip_figure(n_rows, n_cols, len(panels), d, spec)
     columns = tuple(columns) if columns else (("x",) if d == 1 else ("x1", "x2"))
     grid = _grid_1d(X[:, 0], None, _everything(runs.values())) if d == 1 else None
     drawn = []

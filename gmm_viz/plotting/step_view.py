@@ -302,19 +302,12 @@ def step_strip(
         raise ParameterError("Give at least one half-step to show.")
     resolved = [history.resolve_step(step) for step in steps]
     spec = _size_spec(size)
-    panel = spec["figsize_2d"][1] * 0.8 if d == 2 else spec["figsize"][1] * 0.75
     if isinstance(per_row, bool) or not isinstance(per_row, (int, np.integer)) or per_row < 1:
         raise ParameterError(f"per_row must be a whole number from 1 on; got {per_row!r}.")
     # As few rows as per_row allows, filled evenly (4 panels: 2 x 2, not 3 + 1).
     n_rows = -(-len(resolved) // int(per_row))
     n_cols = -(-len(resolved) // n_rows)
-    width = panel * n_cols * (1.0 if d == 2 else 1.3) + (2.6 if n_rows > 1 else 0.0)
-    fig = Figure(figsize=(width, panel * n_rows), dpi=100)
-    FigureCanvasAgg(fig)
-    fig.set_layout_engine("constrained")
-    grid_axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
-    for spare in grid_axes[len(resolved) :]:
-        fig.delaxes(spare)
+    fig, grid_axes = _strip_figure(n_rows, n_cols, len(resolved), d, spec)
     axes = list(grid_axes[: len(resolved)])
     columns = tuple(columns) if columns else (("x",) if d == 1 else ("x1", "x2"))
     cache = {}
@@ -337,6 +330,20 @@ def step_strip(
         _one_density_range(axes)
     _one_legend(fig, axes, n_rows, spec)
     return fig
+
+
+def _strip_figure(n_rows, n_cols, n_panels, d, spec):
+    """A figure of ``n_rows`` x ``n_cols`` panels sized for a strip (the spares removed) and
+    its axes, in reading order."""
+    panel = spec["figsize_2d"][1] * 0.8 if d == 2 else spec["figsize"][1] * 0.75
+    width = panel * n_cols * (1.0 if d == 2 else 1.3) + (2.6 if n_rows > 1 else 0.0)
+    fig = Figure(figsize=(width, panel * n_rows), dpi=100)
+    FigureCanvasAgg(fig)
+    fig.set_layout_engine("constrained")
+    grid_axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
+    for spare in grid_axes[n_panels:]:
+        fig.delaxes(spare)
+    return fig, grid_axes
 
 
 def _one_density_range(axes):
