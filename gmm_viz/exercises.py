@@ -28,7 +28,7 @@ import numpy as np
 
 from gmm_viz.em import as_params as _as_params
 from gmm_viz.em import check_data as _check_X
-from gmm_viz.em import component_densities, e_step
+from gmm_viz.em import component_densities, e_step, kmeans
 from gmm_viz.feedback import Feedback
 from gmm_viz.student_em import check_e_step, check_m_step
 
@@ -122,9 +122,9 @@ def _verdict(value, correct, decimals, right, slips, fallback):
 
 def _hard_shares(X, params):
     """The responsibilities of K-means' hard assignment: 1 for the nearest mean, else 0."""
-    means = np.asarray(params.means, dtype=float)
-    distance = ((X[:, None, :] - means[None, :, :]) ** 2).sum(axis=2)
-    return np.eye(means.shape[0])[distance.argmin(axis=1)]
+    k = params.n_components
+    nearest = kmeans(X, k, init=params.means, max_iter=0).labels  # assignment, no update
+    return np.eye(k)[nearest]
 
 
 def check_responsibility(answer, X, params, point, component, *, decimals=DECIMALS):

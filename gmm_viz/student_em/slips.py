@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from gmm_viz.em import GMMParams, component_log_densities
+from gmm_viz.em.densities import _logsumexp_k
 
 __all__ = ["e_step_hint", "m_step_hint"]
 
@@ -51,12 +52,13 @@ def _same(theirs, candidate):
 
 
 def _logsumexp(a):
-    top = a.max(axis=1, keepdims=True)
-    return (top + np.log(np.exp(a - top).sum(axis=1, keepdims=True)))[:, 0]
+    """log sum_k exp(a_nk) per row of an (N, K) array: the engine's log-sum-exp."""
+    return _logsumexp_k(a.T)[0]
 
 
 def _normalised(a):
-    return np.exp(a - _logsumexp(a)[:, None])
+    """exp(a_nk) / sum_j exp(a_nj) per row: the engine's responsibilities of ``a``."""
+    return _logsumexp_k(a.T)[1].T
 
 
 def _log_normal(X, means, matrices, log_dets):
