@@ -6,6 +6,7 @@ Playwright is imported inside the fixtures only, so the other test modules never
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from browser_helpers import (
     voila_app_command,
     wait_until_serving,
 )
+from postgres_server import postgres_missing, temporary_postgres
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -90,6 +92,21 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL server (postgres_server.py) for the whole session: its psycopg 3
+    URL, postgresql://postgres@/gmm_viz_test?host=<socket dir>&port=<port>.
+
+    Skips without Debian's server binaries, but fails under CI=true, as chromium does."""
+    reason = postgres_missing()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, False)
+        pytest.skip(reason)
+    with temporary_postgres() as url:
+        yield url
 
 
 # The app page fixture, shared by the Voila browser tests (defined beside its helper).
