@@ -213,10 +213,15 @@ class ClassStore:
         Returns True if stored, False if the question is not open (closed meanwhile): the
         check and the write are one statement, so no answer slips in after a close.
         """
+        # PostgreSQL: the question's row is share-locked, so a close waits for the answers
+        # being written and an answer written after a close sees it (without the lock an
+        # answer whose snapshot predates the close still landed after it: 2 of 60 in a test).
+        # SQLite has one writer at a time, which gives the same.
+        lock = " FOR SHARE" if self.dialect == "postgresql" else ""
         cursor = self._execute(
             "INSERT INTO answers (question_id, student, value, answered_at) "
             "SELECT ?, ?, ?, ? WHERE EXISTS "
-            "(SELECT 1 FROM questions WHERE id = ? AND status = 'open') "
+            f"(SELECT 1 FROM questions WHERE id = ? AND status = 'open'{lock}) "
             "ON CONFLICT (question_id, student) DO UPDATE SET "
             "value = excluded.value, answered_at = excluded.answered_at",
             (question_id, student, json.dumps(value), time.time(), question_id),
