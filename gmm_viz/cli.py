@@ -1,5 +1,6 @@
 """The command line: ``gmm-viz solve`` prints a worked EM solution (or its history as CSV),
-``gmm-viz animate`` writes the run as a GIF, an MP4 or an HTML page.
+``gmm-viz animate`` writes the run as a GIF, an MP4 or an HTML page, ``gmm-viz class``
+launches the app for a class (:mod:`gmm_viz.classroom.launch`).
 
 Run ``gmm-viz solve --help`` (or ``python -m gmm_viz animate --help``) for the options. Bad
 input of any kind prints a single ``error: ...`` line on standard error and exits with
@@ -346,6 +347,9 @@ def build_parser():
         default="screen",
         help="screen (default) or projector: bigger text and lines for the back of a room",
     )
+    from gmm_viz.classroom.launch import add_class_parser
+
+    add_class_parser(sub, _whole)
     return parser
 
 
@@ -561,6 +565,10 @@ def main(argv=None):
                 f"missing command; run '{PROG} solve' or '{PROG} animate' (see '{PROG} --help' "
                 "for the options)"
             )
+        if args.command == "class":
+            from gmm_viz.classroom.launch import launch_class
+
+            return launch_class(args, stdout)
         command = _animate if args.command == "animate" else _solve
         return command(args, sys.stdin, stdout)
     except BrokenPipeError:

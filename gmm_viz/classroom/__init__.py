@@ -6,3 +6,10 @@ or PostgreSQL), :mod:`~gmm_viz.classroom.questions` (the kinds of question, thei
 the run, how an answer is read and judged), :mod:`~gmm_viz.classroom.seat` (who may do what:
 the teacher's token, a student's identity), and the pages' widgets.
 """
+
+from gmm_viz.classroom.join import join_class
+from gmm_viz.classroom.questions import KINDS, ClassroomError
+from gmm_viz.classroom.seat import Seat
+from gmm_viz.classroom.store import ClassStore
+
+__all__ = ["KINDS", "ClassStore", "ClassroomError", "Seat", "join_class"]

@@ -88,7 +88,9 @@ def make_question(kind, history, X, step, *, axis, component=0, point=0):
         half-step after this one to answer it.
     """
     if kind not in KINDS:
-        raise ClassroomError(f"There is no question of kind {kind!r}: choose one of {list(KINDS)}.")
+        raise ClassroomError(
+            f"There is no question of kind {kind!r}: choose one of {list(KINDS)}."
+        )
     n_points, d = X.shape
     n_components = history.params(0).n_components
     last = history.n_steps - 1
@@ -138,7 +140,7 @@ def make_question(kind, history, X, step, *, axis, component=0, point=0):
 
 
 def _direction(before, after):
-    """"up", "same" or "down", as the label's 4 decimals show the change."""
+    """ "up", "same" or "down", as the label's 4 decimals show the change."""
     b, a = round(before, 4), round(after, 4)
     return "same" if a == b else ("up" if a > b else "down")
 
@@ -208,7 +210,9 @@ def parse_answer(spec, raw):
                 )
             k = int(text) - 1
         if isinstance(k, bool) or not isinstance(k, int):
-            raise ClassroomError(f"{raw!r} is not a component: choose 1 to {spec['n_components']}.")
+            raise ClassroomError(
+                f"{raw!r} is not a component: choose 1 to {spec['n_components']}."
+            )
         if not 0 <= k < spec["n_components"]:
             raise ClassroomError(
                 f"There is no component {k + 1}: choose 1 to {spec['n_components']}."
@@ -268,7 +272,9 @@ def closeness(spec):
     if kind == "mean":
         (lo, hi) = spec["axis"][0]
         if spec["d"] == 1:
-            return f"within {MEAN_CLOSE_SHARE * (hi - lo):.3g} ({MEAN_CLOSE_SHARE:.0%} of the axis)"
+            return (
+                f"within {MEAN_CLOSE_SHARE * (hi - lo):.3g} ({MEAN_CLOSE_SHARE:.0%} of the axis)"
+            )
         return f"within {MEAN_CLOSE_SHARE:.0%} of the picture's size"
     if kind == "beta":
         return f"within {BETA_CLOSE}"

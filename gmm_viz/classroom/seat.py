@@ -104,7 +104,8 @@ class Seat:
     # ------------------------------------------------------------------ teacher
 
     def ask(self, spec, truth):
-        """Ask the class a question (made by :func:`~gmm_viz.classroom.questions.make_question`)."""
+        """Ask the class a question (``spec`` and ``truth`` from
+        :func:`~gmm_viz.classroom.questions.make_question`)."""
         self._teacher_only("ask a question")
         q = self.store.ask(self.class_code, spec["kind"], spec, truth)
         return PublicQuestion(q.id, q.kind, q.spec, q.status, q.truth)

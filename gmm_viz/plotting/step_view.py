@@ -231,6 +231,25 @@ class StepView:
         refresh_layout(self.figure)
         self._blitter.invalidate()
 
+    def invalidate(self):
+        """Draw everything again at the next render: after artists were added to the axes
+        or taken away (the class's answers, say)."""
+        self._blitter.invalidate()
+
+    def data_at(self, fx, fy):
+        """The data coordinates under a point of the picture, given as shares of its width
+        and height from its top-left corner (where a click on the image fell); None off the
+        mixture axes. In 1-D the responsibility panel under them counts too (same x), and
+        only x is returned."""
+        fig_w, fig_h = self.figure.canvas.get_width_height()
+        xy = (fx * fig_w, (1.0 - fy) * fig_h)
+        targets = [self.ax] + ([self.ax_resp] if self.resp_artists is not None else [])
+        for ax in targets:
+            if ax.get_window_extent().contains(*xy):
+                x, y = self.ax.transData.inverted().transform(xy)
+                return (float(x),) if self.X.shape[1] == 1 else (float(x), float(y))
+        return None
+
     def render(self):
         """Bring the Agg canvas up to date, redrawing only what changed; returns it."""
         return self._blitter.render()

@@ -85,6 +85,7 @@ class EMExplorer:
         options = FitOptions(n_components=n_components, **{**defaults, **fit_options})
         self._message = ""
         self._where = None  # which controls caused the message being shown
+        self._held = None  # (why, on_next) while a class's question holds the half-step
         self.state = ExplorerState(
             dataset=dataset,
             options=options,
@@ -368,13 +369,84 @@ class EMExplorer:
         if fraction >= 1.0 or fraction - self.controls.progress.value >= 0.02:
             self.controls.progress.value = min(float(fraction), 1.0)
 
+    # ------------------------------------------------------------------ a class's question
+
+    def show_run(self, data, options, step):
+        """Show the run of ``data`` (a data set's name, or the numbers) fitted with
+        ``options`` (a dict of :class:`FitOptions` fields) at half-step ``step``: the run a
+        class's question was asked on. Refits only when the data or options differ.
+        Returns True on success (else the message says why)."""
+        options = dict(options)
+        options["fixed"] = tuple(options.get("fixed", ()))
+        wanted = FitOptions(**options)
+        key = data if isinstance(data, str) else "pasted"
+        if (self.state.data_key, self.state.options) != (key, wanted):
+            try:
+                dataset = _dataset_from(data, None)
+            except GMMVizError as exc:
+                self._set_message(str(exc))
+                return False
+            if not self._refit(dataset, wanted, data_key=key):
+                return False
+        self.step = step
+        return True
+
+    def hold(self, why, on_next=None):
+        """Keep the run and the half-step shown while a class answers a question: stepping,
+        playing and the settings are disabled; a key or clicker press calls ``on_next``
+        (the teacher's next move in the round) or, without it, says ``why``."""
+        self._held = (why, on_next)
+        self.controls.play_button.value = False
+        for widget in self._held_controls():
+            widget.disabled = True
+
+    def release(self):
+        """Stepping and settings work again (the question was revealed)."""
+        self._held = None
+        for widget in self._held_controls():
+            widget.disabled = False
+
+    @property
+    def held(self):
+        """Whether a class's question holds the explorer at its half-step."""
+        return self._held is not None
+
+    def redraw(self):
+        """Draw the half-step shown again (after something was drawn onto the picture)."""
+        self._picture.render()
+
+    def add_panel(self, widget):
+        """Put ``widget`` over the picture, under the step's label (a class's question)."""
+        children = list(self._root.children)
+        children.insert(children.index(self.controls.message_html) + 1, widget)
+        self._root.children = tuple(children)
+
+    def _held_controls(self):
+        c = self.controls
+        return [
+            c.reset_button, c.play_button, c.prev_button, c.next_button, c.step_slider,
+            c.data_dropdown, c.paste_button, c.upload, c.column_button, c.k_input,
+            c.cov_dropdown, c.init_dropdown, c.seed_input, c.reg_dropdown,
+            *c.fixed_boxes.values(), c.means_only_button,
+        ]  # fmt: skip
+
     # ------------------------------------------------------------------ stepping
 
     def _nudge(self, delta):
+        if self._held is not None:
+            why, on_next = self._held
+            if on_next is not None and delta > 0:
+                on_next()
+            else:
+                self._set_message(why)
+            return
         self.step = min(max(self.step + delta, 0), self.n_steps - 1)
 
     def _go_to(self, where):
         """Home and End: the first or the last half-step of the run shown."""
+        if self._held is not None:
+            self._set_message(self._held[0])
+            return
         self.step = 0 if where == "first" else self.n_steps - 1
 
     def _play_forward(self):
