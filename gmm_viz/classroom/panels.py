@@ -27,7 +27,7 @@ from gmm_viz.classroom.questions import (
     is_close,
     make_question,
 )
-from gmm_viz.plotting import draw_class_answers
+from gmm_viz.plotting import draw_class_answers, draw_own_guess
 
 __all__ = ["StudentPanel", "TeacherPanel"]
 
@@ -434,6 +434,11 @@ class StudentPanel(_Panel):
 
     def _show_mine(self, value):
         q = self.question
+        if q.kind == "mean" and q.status != "revealed":
+            # The guess on the picture, where the eye is: a click shows what it sent.
+            self._undraw()
+            self.drawn = draw_own_guess(self.explorer.view, q.spec, value)
+            self.explorer.redraw()
         self.status.value = (
             f"Your answer: <b>{html.escape(format_answer(q.spec, value))}</b>, sent. "
             "You can change it until your teacher closes the question."

@@ -30,7 +30,7 @@ Rooms
 
 from gmm_viz.conventions import MARKERS, NEUTRAL_GREY, PALETTE, component_colors, component_markers
 from gmm_viz.plotting.blit import BlitRenderer
-from gmm_viz.plotting.class_answers import ClassAnswers, draw_class_answers
+from gmm_viz.plotting.class_answers import ClassAnswers, draw_class_answers, draw_own_guess
 from gmm_viz.plotting.compare_strip import compare_strip
 from gmm_viz.plotting.figure import DRAWN_COLUMNS, blank_figure, check_drawable, figure_for
 from gmm_viz.plotting.hardening import (
@@ -68,6 +68,7 @@ from gmm_viz.plotting.two_d import (
 __all__ = [
     "ClassAnswers",
     "draw_class_answers",
+    "draw_own_guess",
     "DRAWN_COLUMNS",
     "blank_figure",
     "check_drawable",

@@ -20,7 +20,7 @@ import numpy as np
 from gmm_viz.conventions import component_colors
 from gmm_viz.plotting.style import _size_spec
 
-__all__ = ["ClassAnswers", "draw_class_answers"]
+__all__ = ["ClassAnswers", "draw_class_answers", "draw_own_guess"]
 
 _ANSWER_COLOR = "#444444"
 _TRUTH_COLOR = "#111111"
@@ -87,6 +87,44 @@ def draw_class_answers(view, spec, values, *, truth=None, close=None):
     return ClassAnswers(view, [], inset)
 
 
+def draw_own_guess(view, spec, value):
+    """A student's own guess of where a mean goes, on their picture (a dashed line in 1-D,
+    a ring on the plane), so that a click shows what it sent.
+
+    Returns
+    -------
+    ClassAnswers
+    """
+    size = _size_spec(view.size)
+    ax = view.ax
+    color = component_colors(spec["n_components"])[spec["component"]]
+    label = "your guess: " + ", ".join(f"{v:.4g}" for v in value)
+    if spec["d"] == 1:
+        line = ax.axvline(
+            value[0], color=color, linestyle=(0, (4, 3)), linewidth=size["line"], zorder=4
+        )
+        text = ax.text(
+            value[0], 0.98, " " + label, transform=ax.get_xaxis_transform(),
+            color=_TRUTH_COLOR, fontsize=size["legend"], va="top", zorder=6,
+        )  # fmt: skip
+        artists = [line, text]
+    else:
+        ring = ax.scatter(
+            [value[0]], [value[1]], s=size["mean_size"] * 1.6, facecolors="none",
+            edgecolors=color, linewidths=size["line"], linestyle="--", zorder=5,
+        )  # fmt: skip
+        text = ax.annotate(
+            " " + label,
+            (value[0], value[1]),
+            fontsize=size["legend"],
+            color=_TRUTH_COLOR,
+            zorder=6,
+        )
+        artists = [ring, text]
+    view.invalidate()
+    return ClassAnswers(view, artists)
+
+
 def _means(view, spec, values, truth, caption, size):
     ax = view.ax
     k = spec["component"]
@@ -149,14 +187,15 @@ def _choices(inset, spec, values, truth, size):
         colors = ["#6a6a6a"] * 3
         inset.set_xlabel("the log-likelihood", fontsize=size["tick"] * 0.85)
     counts = [sum(v == option for v in values) for option in options]
-    bars = inset.bar(labels, counts, color=colors, alpha=0.8, edgecolor=_ANSWER_COLOR)
+    places = range(len(options))
+    bars = inset.bar(places, counts, color=colors, alpha=0.8, edgecolor=_ANSWER_COLOR)
     if truth is not None:
         right = options.index(truth)
         bars[right].set_edgecolor(_TRUTH_COLOR)
         bars[right].set_linewidth(size["line"] * 1.5)
         bars[right].set_hatch("//")
         labels[right] += " ✓"
-        inset.set_xticks(range(len(labels)), labels)
+    inset.set_xticks(places, labels)
     inset.set_ylim(0, max(max(counts), 1) * 1.15)
     inset.yaxis.get_major_locator().set_params(integer=True)
 
