@@ -57,7 +57,7 @@ def launch_class(args, stdout, environ=None, exec_=os.execvpe):
     environ = dict(os.environ if environ is None else environ)
     if not APP.is_file():
         raise GMMVizError(f"{APP} is not here: run 'gmm-viz class' from the repository's root.")
-    token = environ.get("GMM_VIZ_TEACHER_TOKEN") or secrets.token_urlsafe(18)
+    token = environ.get("GMM_VIZ_TEACHER_TOKEN") or _kept_token(args.port)
     database = args.database or environ.get("GMM_VIZ_CLASS_DB")
     if not database:
         database = str(default_database().with_name(f"gmm-viz-class-{args.port}.sqlite3"))
@@ -76,4 +76,26 @@ def launch_class(args, stdout, environ=None, exec_=os.execvpe):
         sys.executable, "-m", "voila", str(APP), "--no-browser", f"--Voila.ip={args.ip}",
         f"--port={args.port}", f"--pool_size={args.pool_size}",
     ]  # fmt: skip
+    if args.pool_size > 2:  # a class's pool: refilled after class, not while it arrives
+        command.append("--VoilaKernelManager.fill_delay=3600")
     exec_(command[0], command, environ)
+
+
+def _kept_token(port):
+    """The teacher's secret for the server on ``port``: made once and kept (readable by
+    this user only) beside the class's file, so that the teacher's link still works after
+    the server is restarted mid-class."""
+    from gmm_viz.classroom.join import default_database
+
+    path = default_database().with_name(f"gmm-viz-class-{port}.teacher-token")
+    try:
+        token = path.read_text().strip()
+    except FileNotFoundError:
+        token = ""
+    if len(token) < 16:
+        token = secrets.token_urlsafe(18)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(token)
+    return token

@@ -304,7 +304,10 @@ class StudentPanel(_Panel):
         self._seat_for = seat_for
         self.text = w.HTML("<i>Your teacher's questions appear here.</i>")
         self.text.add_class("gmm-class-question")
-        self.box = w.Text(placeholder="your answer", layout=w.Layout(width="220px"))
+        # Enter (or leaving the box) sends what was typed, as the Send button does.
+        self.box = w.Text(
+            placeholder="your answer", continuous_update=False, layout=w.Layout(width="220px")
+        )
         self.box.add_class("gmm-class-answer")
         self.send_button = w.Button(description="Send", button_style="primary")
         self.choice = w.ToggleButtons(options=[], value=None)
@@ -312,7 +315,8 @@ class StudentPanel(_Panel):
         self.status = w.HTML()
         self.status.add_class("gmm-class-status")
         self.send_button.on_click(lambda _: self.send(self.box.value))
-        self.box.on_submit(lambda _: self.send(self.box.value))
+        self.box.observe(self._on_typed, names="value")
+        self._filling = False
         self.choice.observe(self._on_choice, names="value")
         self._setting_choice = False
         self.inputs = w.HBox(
@@ -350,7 +354,7 @@ class StudentPanel(_Panel):
         self.question = q
         self._undraw()
         self._say("")
-        self.box.value = ""
+        self._fill("")
         context = q.spec.get("context", {})
         if q.status != "revealed" and context.get("data") is not None:
             self.explorer.show_run(context["data"], context["options"], q.spec["step"])
@@ -425,8 +429,20 @@ class StudentPanel(_Panel):
         if where is None:
             self._say("That click was outside the picture's axes: click inside them.")
             return
-        self.box.value = ", ".join(f"{v:.4g}" for v in where)
+        self._fill(", ".join(f"{v:.4g}" for v in where))
         self.send(list(where))
+
+    def _fill(self, text):
+        """Write into the box without sending it (a click's coordinates, a new question)."""
+        self._filling = True
+        try:
+            self.box.value = text
+        finally:
+            self._filling = False
+
+    def _on_typed(self, change):
+        if not self._filling and change["new"].strip():
+            self.send(change["new"])
 
     def _on_choice(self, change):
         if not self._setting_choice and change["new"] is not None:
