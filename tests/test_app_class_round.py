@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import signal
 import sqlite3
 import time
 from contextlib import ExitStack
@@ -38,6 +39,7 @@ TEACHER = ".gmm-class-teacher"
 STUDENT = ".gmm-class-student"
 STATUS = ".gmm-class-status"
 CLASS_MESSAGE = ".gmm-class-message"
+PROJECTOR_VIEWPORT = {"width": 1280, "height": 720}
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +59,13 @@ def class_server(artifacts_dir, tmp_path_factory):
         stop_server(process)
 
 
-def _page(stack, browser, url):
-    context = stack.enter_context(_closing(browser.new_context(viewport=VIEWPORT)))
+def _page(stack, browser, url, viewport=VIEWPORT, cpu_slowdown=1):
+    context = stack.enter_context(_closing(browser.new_context(viewport=viewport)))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    if cpu_slowdown > 1:  # a slow laptop (Chromium's CPU throttling)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
     page.goto(url, timeout=TIMEOUT_MS)
     page.locator(FIGURE).wait_for(state="visible")
     return page
@@ -89,11 +94,15 @@ def _answer(page, text):
 def test_a_teacher_and_three_students_complete_a_round(browser, class_server, artifacts_dir):
     url, database, log_path = class_server
     with ExitStack() as stack:
-        teacher = _page(stack, browser, f"{url}?teacher={SECRET}")
+        # The projector: 1280x720, projector size.
+        teacher = _page(stack, browser, f"{url}?teacher={SECRET}", PROJECTOR_VIEWPORT)
         teacher.locator(TEACHER).wait_for(state="visible")
         # The secret leaves the address bar once read: the projector never shows it.
         teacher.wait_for_function("() => !window.location.search.includes('teacher=')")
-        students = [_page(stack, browser, url) for _ in range(3)]
+        teacher.get_by_role("button", name="Projector").click()
+        teacher.locator(".gmm-explorer.gmm-projector").wait_for(state="attached")
+        # Three students, one of them on a slow laptop (4x).
+        students = [_page(stack, browser, url, cpu_slowdown=s) for s in (1, 1, 4)]
         for page in students:
             page.locator(STUDENT).wait_for(state="visible")
             assert page.locator(TEACHER).count() == 0
@@ -164,4 +173,80 @@ def test_a_teacher_and_three_students_complete_a_round(browser, class_server, ar
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 3
     log = log_path.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log, log[-3000:]
+
+
+_KERNEL_ID_JS = """() => { const c = document.getElementById("jupyter-config-data");
+  return c && JSON.parse(c.textContent).kernelId; }"""
+
+
+def _kill_kernel_process(kernel_id):
+    """SIGKILL the kernel's process, as the machine's OOM killer would: no goodbye."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if f"kernel-{kernel_id}" in cmdline and "ipykernel" in cmdline:
+            os.kill(int(proc.name), signal.SIGKILL)
+            return True
+    return False
+
+
+def _start(port, database, log_path):
+    env = {**os.environ, "GMM_VIZ_TEACHER_TOKEN": SECRET, "GMM_VIZ_CLASS_DB": str(database)}
+    process = start_server(voila_app_command(port, "--pool_size=3"), REPO_ROOT, log_path, env)
+    url = f"http://127.0.0.1:{port}/"
+    wait_until_serving(
+        "Voila", lambda: answers(url + "voila/static/voila.js"), process, log_path, 60
+    )
+    return process, url
+
+
+def test_a_killed_kernel_and_a_restarted_server_lose_no_answer(browser, artifacts_dir, tmp_path):
+    port, database = free_port(), tmp_path / "class.sqlite3"
+    process, url = _start(port, database, artifacts_dir / "voila-class-faults-1.log")
+    try:
+        with ExitStack() as stack:
+            teacher = _page(stack, browser, f"{url}?teacher={SECRET}")
+            students = [_page(stack, browser, url) for _ in range(2)]
+            teacher.locator(f"{TEACHER} button", has_text="Ask").click()
+            for page, value in zip(students, ("1.1", "1.6"), strict=True):
+                _shows(page, ".gmm-class-question", "Where will μ₁")
+                _answer(page, value)
+                _shows(page, STATUS, f"Your answer: {value}")
+            _shows(teacher, ".gmm-class-count", "2 answered")
+
+            # Student 1's kernel is killed: what they sent stays counted, and the page,
+            # reloaded, finds their answer.
+            assert _kill_kernel_process(students[0].evaluate(_KERNEL_ID_JS))
+            students[0].locator("#gmm-kernel-lost").wait_for(state="visible")
+            students[0].reload()
+            _shows(students[0], STATUS, "Your answer: 1.1")
+            teacher.reload()  # the teacher's page again: same question, same count
+            _shows(teacher, ".gmm-class-count", "2 answered")
+    finally:
+        stop_server(process)
+
+    # The server is restarted mid-question on the same port and file.
+    process, url = _start(port, database, artifacts_dir / "voila-class-faults-2.log")
+    try:
+        with ExitStack() as stack:
+            teacher = _page(stack, browser, f"{url}?teacher={SECRET}")
+            _shows(teacher, ".gmm-class-count", "2 answered")
+            _shows(teacher, STATUS, "answering")
+            _shows(teacher, LABEL, "Half-step 0 of")
+            student = _page(stack, browser, url)
+            _answer(student, "1.3")
+            _shows(teacher, ".gmm-class-count", "3 answered")
+            teacher.keyboard.press("ArrowRight")
+            _shows(teacher, STATUS, "closed (Next reveals)")
+            teacher.keyboard.press("ArrowRight")
+            _shows(teacher, STATUS, "of 3 close")
+            teacher.screenshot(path=str(artifacts_dir / "class-round-after-restart.png"))
+    finally:
+        stop_server(process)
+    log = (artifacts_dir / "voila-class-faults-2.log").read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]

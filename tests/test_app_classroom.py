@@ -243,7 +243,14 @@ def test_a_clicker_steps_whatever_was_clicked_last(app, artifacts_dir):
 def test_home_and_end_go_to_the_first_and_last_half_step_of_any_run(app):
     """The slider's own End key stopped at the first run's length on a longer run."""
     app.open()
+    toy_label = app.label()
     app.choose_data("Old Faithful: both columns (2-D)")
+    # Both runs open at half-step 0: wait for the new run's label, not the old one's.
+    app.page.wait_for_function(
+        "([sel, old]) => { const t = document.querySelector(sel);"
+        " return t && t.textContent.trim() && !t.textContent.includes(old); }",
+        arg=[LABEL, toy_label.split(" — ")[0]],
+    )
     app.wait_step(0)
     last = int(app.label().split(" of ", 1)[1].split()[0])
     assert last > 46, last

@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -41,6 +42,7 @@ import pytest
 from app_page import LOOPBACK, NEXT, SLIDER_READY, App
 from browser_helpers import (
     DIRECT,
+    SHOWS_TEXT_JS,
     TIMEOUT_MS,
     VIEWPORT,
     PageErrors,
@@ -60,6 +62,8 @@ PROXY = REPO_ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
 VALUES = DEPLOY / "z2jh" / "values.yaml"
 APP_PATH = "voila/render/notebooks/app.ipynb"
 STUDENTS = ("ada", "ben", "chloe")
+# Named in GMM_VIZ_HUB_TEACHERS: their app page is the teacher's (the class service says so).
+TEACHER = "tess"
 HUB_START_TIMEOUT_S = 90.0
 HUB_STOP_TIMEOUT_S = 90.0
 # Three servers and three kernels starting at once on 2 cores (with the browser on them too).
@@ -330,6 +334,7 @@ def hub(artifacts_dir, tmp_path_factory):
         "GMM_VIZ_HUB_PROXY_API_PORT": str(api_port),
         "GMM_VIZ_HUB_INTERNAL_PORT": str(internal_port),
         "GMM_VIZ_HUB_RUNTIME_DIR": str(runtime),
+        "GMM_VIZ_HUB_TEACHERS": TEACHER,
     }
     log_path = artifacts_dir / "jupyterhub.log"
     process = start_server(
@@ -526,6 +531,57 @@ def test_a_reloaded_or_closed_page_frees_its_kernel_at_once(hub, students):
     leaving.page.close(run_before_unload=True)
     assert _wait_kernels(leaving, hub, lambda ids: not ids) == []
     assert f"204 POST /user/{leaving.name}/voila/api/shutdown/{gone}" in hub.log_since(offset)
+
+
+def test_a_teacher_and_two_students_complete_a_round_through_the_class_service(
+    hub, hub_browser, students, artifacts_dir
+):
+    """The class predicts together under the hub: the teacher (a hub user named a teacher)
+    asks, two students answer under their hub names, the teacher closes and reveals; nobody's
+    kernel holds the database (the hub's class service does)."""
+    ada, chloe = students[0], students[2]  # ben's page was closed by the test before
+    context = hub_browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(hub.url + "hub/login")
+        page.fill("input[name=username]", TEACHER)
+        page.fill("input[name=password]", hub.password)
+        page.locator("#login_submit").click()
+        page.wait_for_url(f"**/user/{TEACHER}/{APP_PATH}", timeout=120_000)
+        page.locator(".gmm-class-teacher").wait_for(state="visible", timeout=ARRIVAL_TIMEOUT_MS)
+        for student in (ada, chloe):
+            student.page.locator(".gmm-class-student").wait_for(state="visible")
+        page.locator(".gmm-class-teacher button", has_text="Ask").click()
+        for student, value in ((ada, "1.2"), (chloe, "1.9")):
+            student.page.wait_for_function(
+                SHOWS_TEXT_JS, arg=[".gmm-class-question", "Where will μ₁"]
+            )
+            student.page.locator(".gmm-class-answer input").fill(value)
+            student.page.locator(".gmm-class-student button", has_text="Send").click()
+            student.page.wait_for_function(
+                SHOWS_TEXT_JS, arg=[".gmm-class-student .gmm-class-status", "sent"]
+            )
+        page.wait_for_function(SHOWS_TEXT_JS, arg=[".gmm-class-count", "2 answered"])
+        page.keyboard.press("ArrowRight")  # the clicker: close
+        page.wait_for_function(SHOWS_TEXT_JS, arg=[".gmm-class-status", "closed"])
+        page.keyboard.press("ArrowRight")  # and reveal
+        page.wait_for_function(SHOWS_TEXT_JS, arg=[".gmm-class-status", "of 2 close"])
+        for student in (ada, chloe):
+            student.page.wait_for_function(
+                SHOWS_TEXT_JS, arg=[".gmm-class-student .gmm-class-status", "Revealed"]
+            )
+        page.screenshot(path=str(artifacts_dir / "hub-class-round-teacher.png"))
+        ada.page.screenshot(path=str(artifacts_dir / "hub-class-round-student.png"))
+        # The answers are stored under the students' hub names, in the service's file only.
+        db = hub.runtime / "class-answers.sqlite"
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            names = sorted(row[0] for row in conn.execute("SELECT student FROM answers"))
+        assert names == ["ada", "chloe"]
+        for name, server in hub.servers().items():
+            assert "GMM_VIZ_CLASS_DB" not in server.environ(), name
+    finally:
+        context.close()
 
 
 def test_stopping_the_hub_stops_every_process_it_started(hub, students):

@@ -20,7 +20,21 @@ What runs:
   hub, so gmm_viz, Voila and the app's template are those of the repository's .venv) on a free
   loopback port, and its kernels: one per open app page or lesson;
 - the idle culler (jupyterhub-idle-culler, a hub service), which stops a student's server after
-  $GMM_VIZ_HUB_CULL_TIMEOUT (3600) seconds without activity.
+  $GMM_VIZ_HUB_CULL_TIMEOUT (3600) seconds without activity;
+- the class's answers (gmm_viz.classroom.hub_service, the hub service gmm-viz-class) on
+  127.0.0.1:$GMM_VIZ_CLASS_SERVICE_PORT (a free port by default): see "The class predicts
+  together" below.
+
+The class predicts together: here students run code in their kernels, so no kernel holds the
+class's questions and answers; the service does, in $GMM_VIZ_CLASS_DB (a SQLite path or a
+postgresql:// URL; default class-answers.sqlite in the runtime folder). A page's kernel calls
+it (gmm_viz.classroom.remote_seat.RemoteSeat) at $GMM_VIZ_CLASS_SERVICE_URL, which every
+student's server gets, with its server's own token ($JUPYTERHUB_API_TOKEN): the hub grants
+every user, and that token, the scope access:services!service=gmm-viz-class, and the service
+asks the hub whose token it is. The teacher is a hub admin (GMM_VIZ_HUB_ADMINS) or a name in
+GMM_VIZ_HUB_TEACHERS (comma-separated); everyone else answers under their hub user name.
+(With this file's local-process spawner, kernels run as the hub's user and could still open
+that SQLite file: see "Isolation" below; with real accounts or containers they cannot.)
 
 Authentication: a shared password (GMM_VIZ_HUB_PASSWORD, 8 characters or more; without it the
 hub refuses to start) checked by JupyterHub's SharedPasswordAuthenticator, the successor of the
@@ -40,6 +54,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -61,6 +76,12 @@ def _env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise SystemExit(f"error: {name} must be a whole number, not {value!r}.") from None
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 # ---------------------------------------------------------------------- checks, before anything
@@ -145,6 +166,18 @@ if ADMINS:
     c.Authenticator.admin_users = ADMINS
     c.SharedPasswordAuthenticator.admin_password = os.environ.get("GMM_VIZ_HUB_ADMIN_PASSWORD")
 
+# ---------------------------------------------------------------------- the class's answers
+
+CLASS_SERVICE = "gmm-viz-class"
+# Only the hub and the students' servers call it, and they learn its address from this
+# config at each start: a port free now, unless one is asked for.
+CLASS_SERVICE_PORT = _env_int("GMM_VIZ_CLASS_SERVICE_PORT", 0) or _free_loopback_port()
+# Kernels call the service directly on loopback (its prefix included), not through the proxy:
+# one hop fewer, and it works whatever address and TLS the proxy has.
+CLASS_SERVICE_URL = f"http://127.0.0.1:{CLASS_SERVICE_PORT}/services/{CLASS_SERVICE}/"
+CLASS_DB = os.environ.get("GMM_VIZ_CLASS_DB") or str(RUNTIME / "class-answers.sqlite")
+TEACHERS = os.environ.get("GMM_VIZ_HUB_TEACHERS", "")
+
 # ---------------------------------------------------------------------- students' servers
 
 c.JupyterHub.spawner_class = "simple"  # local processes; no system account per student
@@ -210,6 +243,8 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_PATH": str(REPO_ROOT),
     # One matplotlib cache for all students, built once (not at every student's first kernel).
     "MPLCONFIGDIR": str(RUNTIME / "matplotlib"),
+    # Where a page's kernel finds the class's answers (the service below).
+    "GMM_VIZ_CLASS_SERVICE_URL": CLASS_SERVICE_URL,
 }
 
 # What frees a student's kernel, and when:
@@ -245,14 +280,39 @@ c.JupyterHub.services = [
             f"--timeout={CULL_TIMEOUT}",
             f"--cull-every={CULL_EVERY}",
         ],
-    }
+    },
+    {
+        # The class's answers: a service, so that no student's kernel holds the database.
+        "name": CLASS_SERVICE,
+        "url": f"http://127.0.0.1:{CLASS_SERVICE_PORT}",
+        "command": [sys.executable, "-m", "gmm_viz.classroom.hub_service"],
+        "cwd": str(RUNTIME),
+        # A service (the hub only passes a few variables of its own environment on).
+        "environment": {"GMM_VIZ_CLASS_DB": CLASS_DB, "GMM_VIZ_HUB_TEACHERS": TEACHERS},
+        # Kernels call it; it has no page for the hub's home to link to.
+        "display": False,
+    },
 ]
 c.JupyterHub.load_roles = [
     {
         "name": "idle-culler",
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
         "services": ["idle-culler"],
-    }
+    },
+    {
+        # Who may call the class service: every user (the default user role, "self", and this
+        # scope; JupyterHub 6's extra_user_scopes would say the same, but not to JupyterHub 5).
+        "name": "user",
+        "scopes": ["self", f"access:services!service={CLASS_SERVICE}"],
+    },
+]
+# ... and the token of each user's server, which their kernels see as $JUPYTERHUB_API_TOKEN: it
+# gets the scopes listed here that its user holds, the two of the default "server" role (report
+# activity, reach one's own server) and the class service's.
+c.Spawner.server_token_scopes = [
+    "users:activity!user",
+    "access:servers!server",
+    f"access:services!service={CLASS_SERVICE}",
 ]
 # The culler reads the activity that the proxy and the servers report: report it often enough
 # (seconds) for the timeout to mean what it says.

@@ -34,9 +34,14 @@ __all__ = ["StudentPanel", "TeacherPanel"]
 # Data sets of the user's own numbers travel with the question up to this many values.
 _MAX_SHARED_VALUES = 20_000
 
-_PANEL_CSS = (
-    "border:2px solid #0072B2;border-radius:6px;padding:4px 10px;margin:4px 0;background:#f3f8fc"
-)
+# The count is what the room watches: bigger than the text around it, bigger again on the
+# projector.
+_PANEL_STYLE = """<style>
+.gmm-class-panel { background: #f3f8fc; }
+.gmm-class-count b { font-size: 1.35em; }
+.gmm-explorer.gmm-projector .gmm-class-count b { font-size: 1.6em; }
+.gmm-class-question .widget-html-content { font-size: 1.1em; }
+</style>"""
 
 
 def _error_html(text):
@@ -151,7 +156,7 @@ class TeacherPanel(_Panel):
             [self.status, self.close_button, self.reveal_button, self.export],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
-        self.widget = w.VBox([link, ask_row, round_row, self.message])
+        self.widget = w.VBox([w.HTML(_PANEL_STYLE), link, ask_row, round_row, self.message])
         self.widget.add_class("gmm-class-panel")
         self.widget.add_class("gmm-class-teacher")
         self.widget.layout = w.Layout(border="2px solid #0072B2", padding="2px 8px")
@@ -323,7 +328,9 @@ class StudentPanel(_Panel):
             [self.box, self.send_button, self.choice],
             layout=w.Layout(flex_flow="row wrap", align_items="center", display="none"),
         )
-        self.widget = w.VBox([link, self.text, self.inputs, self.message, self.status])
+        self.widget = w.VBox(
+            [w.HTML(_PANEL_STYLE), link, self.text, self.inputs, self.message, self.status]
+        )
         self.widget.add_class("gmm-class-panel")
         self.widget.add_class("gmm-class-student")
         self.widget.layout = w.Layout(border="2px solid #0072B2", padding="2px 8px")

@@ -23,7 +23,7 @@ explorer
 # student's on every other page. Without a class, nothing.
 from gmm_viz.classroom import join_class
 
-join_class(explorer);
+panel = join_class(explorer)
 
 # %% [markdown]
 # **EM** fits a mixture of Gaussians by alternating two half-steps: the **E-step** shares each
