@@ -70,6 +70,9 @@ def test_students_are_held_at_the_questions_step_until_the_reveal(env):
     ana.send("2.3")
     teacher.advance()  # the clicker: close
     assert teacher.question.status == "closed" and teacher.drawn is not None
+    # Projector size draws a new figure: the answers are drawn onto it too.
+    assert teacher.explorer.set_size("projector")
+    assert teacher.drawn.artists[0].axes is teacher.explorer.view.ax
     teacher.advance()  # and reveal: EM steps to the M-step
     assert teacher.explorer.step == 2 and not teacher.explorer.held
     ana.tick()

@@ -30,6 +30,12 @@ from gmm_viz.classroom.store import ClassStore
 
 __all__ = ["default_database", "join_class", "page_query"]
 
+# How often pages look at the class's database. The teacher's count is what the room watches
+# (within a second); a student's page needs only notice a question, a close or a reveal,
+# and a class's ticks cost the server: 100 students at 1 s took 23 % of two cores idle.
+TEACHER_TICK_MS = 500
+STUDENT_TICK_MS = 2000
+
 
 def default_database():
     """The class's SQLite file when none is configured: in Jupyter's runtime folder."""
@@ -90,14 +96,16 @@ def join_class(explorer, environ=None, query=None):
 
         link = PageLink(on_tick=lambda: panel.tick(), on_click=lambda x, y: panel.click(x, y))
         link.wants_id = True
-        link.interval_ms = 1000
+        link.interval_ms = STUDENT_TICK_MS
         panel = StudentPanel(explorer, seat_for, link)
     explorer.add_panel(panel.widget)
     return panel
 
 
 def _teacher(explorer, seat):
-    link = PageLink(on_tick=lambda: panel.tick(), scrub_param="teacher")
+    link = PageLink(
+        on_tick=lambda: panel.tick(), scrub_param="teacher", interval_ms=TEACHER_TICK_MS
+    )
     panel = TeacherPanel(explorer, seat, link)
     return panel
 
@@ -113,7 +121,7 @@ def _join_hub(explorer, service, code, environ):
         panel = _teacher(explorer, seat)
     else:
         link = PageLink(on_tick=lambda: panel.tick(), on_click=lambda x, y: panel.click(x, y))
-        link.interval_ms = 1000
+        link.interval_ms = STUDENT_TICK_MS
         panel = StudentPanel(explorer, lambda _id: seat, link)
     explorer.add_panel(panel.widget)
     return panel

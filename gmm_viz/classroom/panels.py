@@ -85,30 +85,47 @@ class _Panel:
         self.drawn_at = None  # the half-step they belong to
         self.message = w.HTML()
         self.message.add_class("gmm-class-message")
-        explorer.state.observe(self._on_step, names=["step", "model"])
+        self._make = None  # draws self.drawn again, on a new figure (another size)
+        explorer.before_render(self._before_render)
+        explorer.state.observe(self._on_size, names="size")
 
     def _draw(self, values, truth=None):
-        self._undraw()
         q = self.question
         close = None
         if truth is not None:
             close = sum(is_close(q.spec, v, truth) for v in values)
-        self.drawn = draw_class_answers(
-            self.explorer.view, q.spec, values, truth=truth, close=close
+        self._put(
+            lambda: draw_class_answers(
+                self.explorer.view, q.spec, values, truth=truth, close=close
+            )
         )
+
+    def _put(self, make):
+        """Draw with ``make()`` what the picture shows of the question (in place of what
+        it showed)."""
+        self._undraw()
+        self._make = make
+        self.drawn = make()
         self.drawn_at = None
 
     def _undraw(self):
         if self.drawn is not None:
             self.drawn.remove()
             self.drawn = None
+            self._make = None
 
-    def _on_step(self, change):
-        # Answers drawn at a reveal belong to that half-step: stepping on takes them away.
+    def _on_size(self, change):
+        # Projector or screen draws a new figure: the class's answers go onto it too.
+        if self.drawn is not None:
+            self.drawn = self._make()
+            self.explorer.redraw()
+
+    def _before_render(self, step):
+        # Answers drawn at a reveal belong to that half-step (and run): stepping on takes
+        # them away, in the render of the new step.
         if self.drawn is not None and self.drawn_at is not None:
-            if change["name"] == "model" or self.explorer.step != self.drawn_at:
+            if step != self.drawn_at or self.drawn.view is not self.explorer.view:
                 self._undraw()
-                self.explorer.redraw()
 
     def _say(self, text):
         self.message.value = _error_html(text)
@@ -459,8 +476,7 @@ class StudentPanel(_Panel):
         q = self.question
         if q.kind == "mean" and q.status != "revealed":
             # The guess on the picture, where the eye is: a click shows what it sent.
-            self._undraw()
-            self.drawn = draw_own_guess(self.explorer.view, q.spec, value)
+            self._put(lambda: draw_own_guess(self.explorer.view, q.spec, value))
             self.explorer.redraw()
         self.status.value = (
             f"Your answer: <b>{html.escape(format_answer(q.spec, value))}</b>, sent. "

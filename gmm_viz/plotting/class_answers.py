@@ -31,7 +31,13 @@ _N_BINS = 30
 
 
 class ClassAnswers:
-    """Artists of the class's answers on a picture (remove them with :meth:`remove`)."""
+    """Artists of the class's answers on a picture (remove them with :meth:`remove`).
+
+    They are data artists of the mixture axes, which the view's blitting draws at every
+    render anyway: adding or removing them costs no redraw of the kept picture (a full draw,
+    five to ten times a step's). Only the panel of a choice is an axes of its own, and the
+    figure is drawn again when it comes and goes.
+    """
 
     def __init__(self, view, artists, inset=None):
         self.view = view
@@ -39,12 +45,13 @@ class ClassAnswers:
         self.inset = inset
 
     def remove(self):
-        for artist in self.artists:
-            artist.remove()
-        if self.inset is not None:
-            self.inset.remove()
+        """Take them off the picture (nothing to do if the view drew a new figure since)."""
+        if self.view.figure.axes and self.view.ax in self.view.figure.axes:
+            for artist in self.artists:
+                artist.remove()
+            if self.inset is not None:
+                self.inset.remove()
         self.artists, self.inset = [], None
-        self.view.invalidate()
 
 
 def draw_class_answers(view, spec, values, *, truth=None, close=None):
@@ -83,7 +90,6 @@ def draw_class_answers(view, spec, values, *, truth=None, close=None):
         _betas(inset, spec, values, truth, size)
     inset.set_title(caption, fontsize=size["legend"])
     inset.tick_params(labelsize=size["tick"] * 0.85)
-    view.invalidate()
     return ClassAnswers(view, [], inset)
 
 
@@ -121,7 +127,6 @@ def draw_own_guess(view, spec, value):
             zorder=6,
         )
         artists = [ring, text]
-    view.invalidate()
     return ClassAnswers(view, artists)
 
 
@@ -171,7 +176,6 @@ def _means(view, spec, values, truth, caption, size):
                 va="top" if spec["d"] == 2 else "bottom", zorder=6,
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": color})
     )  # fmt: skip
-    view.invalidate()
     return artists
 
 

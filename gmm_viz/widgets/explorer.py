@@ -411,6 +411,11 @@ class EMExplorer:
         """Whether a class's question holds the explorer at its half-step."""
         return self._held is not None
 
+    def before_render(self, hook):
+        """Call ``hook(step)`` before each half-step is drawn (to take off the picture what
+        belongs to another half-step, in the same render)."""
+        self._picture.before_render.append(hook)
+
     def redraw(self):
         """Draw the half-step shown again (after something was drawn onto the picture)."""
         self._picture.render()
