@@ -17,7 +17,7 @@ culler, which ``voila.json`` turns on to free the kernels of browsers that vanis
   page was closed in the meantime (the page's shutdown beacon) is gone from the list, and the
   check raised ``KeyError`` into the server log on every such race.
 
-And two repairs to how kernels start and end:
+And three repairs to how kernels start and end:
 
 * **A class's kernels speak over Unix sockets, not TCP ports.** A kernel's five TCP ports
   are picked free by the server, then bound by the kernel a moment later; in between, the
@@ -33,6 +33,11 @@ And two repairs to how kernels start and end:
   to save, so it is stopped straight away; any other kernel (a student's notebook under the
   hub) still gets the polite shutdown.
 
+* **An app page's kernel that died is not brought back empty.** The server's restarter
+  starts a new kernel under the dead one's id; for a Voila page that kernel has none of the
+  app, yet the page's check found it alive, and its buttons did nothing. It is shut down at
+  once, so the page says it lost its kernel, with a Reload button.
+
 ``voila.json`` names this class (``VoilaConfiguration.multi_kernel_manager_class``); Voila adds
 its preheated pool on top (a subclass made at start-up, whose ``_pools`` this class reads).
 Under JupyterHub each student's server uses it as ``ServerApp.kernel_manager_class``
@@ -42,6 +47,7 @@ time from the app's execution to the page's connection.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from datetime import timedelta
@@ -99,7 +105,22 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         kernel_id = await super().start_kernel(*args, **kwargs)
         if any(name.startswith("VOILA_") for name in kwargs.get("env") or {}):
             self._app_kernels.add(kernel_id)
+            kernel = self._kernels.get(kernel_id)
+            if kernel is not None:  # it may have died already
+                kernel.add_restart_callback(
+                    lambda: self._app_kernel_restarted(kernel_id), "restart"
+                )
         return kernel_id
+
+    def _app_kernel_restarted(self, kernel_id):
+        """An app page's kernel died (killed, out of memory) and the restarter started a new,
+        empty one under its id: it can never run that page's app. Shut it down, so that the
+        page's check finds it gone and says so with a Reload button (a restarted kernel
+        answered that check as alive, and the page's buttons silently did nothing)."""
+        self.log.warning(
+            "The kernel %s of an app page died; its page is told to reload.", kernel_id
+        )
+        asyncio.ensure_future(self.shutdown_kernel(kernel_id, now=True))
 
     async def shutdown_kernel(self, kernel_id, now=False, restart=False):
         if kernel_id in self._app_kernels and not restart:

@@ -247,17 +247,27 @@ class TeacherPanel(_Panel):
     def reveal(self):
         """EM steps to the half-step that answers the question, beside the class's answers."""
         q = self.question
+        if q is None or q.status != "closed":
+            self._say("Close the answers first, then reveal.")
+            return False
         try:
-            self.seat.reveal(q.id)
             values = self.seat.answers(q.id)
         except ClassroomError as exc:
             self._say(str(exc))
             return False
-        self.question = self.seat.latest()
+        # The projector first, then the students' pages: once the database says "revealed",
+        # every student's kernel draws at once, and the projector's picture would wait for
+        # theirs (7-15 s with 100 students on two cores).
         self.explorer.release()
-        self._draw(values, truth=self.question.truth)
+        self._draw(values, truth=q.truth)
         self.explorer.step = q.spec["reveal_step"]  # draws the step with the answers
         self.drawn_at = q.spec["reveal_step"]
+        try:
+            self.seat.reveal(q.id)
+        except ClassroomError as exc:
+            self._say(str(exc))
+            return False
+        self.question = self.seat.latest()
         self._show_status(values)
         return True
 
@@ -379,9 +389,8 @@ class StudentPanel(_Panel):
         self._undraw()
         self._say("")
         self._fill("")
-        context = q.spec.get("context", {})
-        if q.status != "revealed" and context.get("data") is not None:
-            self.explorer.show_run(context["data"], context["options"], q.spec["step"])
+        # The question's words first: the picture's render that follows takes a while when a
+        # whole class's kernels make theirs at the same moment.
         self.text.value = f"<b>Question:</b> {html.escape(q.text)}"
         offered = choices(q.spec)
         self._setting_choice = True
@@ -392,6 +401,9 @@ class StudentPanel(_Panel):
         self.box.layout.display = "none" if offered else ""
         self.send_button.layout.display = "none" if offered else ""
         self.inputs.layout.display = ""
+        context = q.spec.get("context", {})
+        if q.status != "revealed" and context.get("data") is not None:
+            self.explorer.show_run(context["data"], context["options"], q.spec["step"])
         mine = self.seat.my_answer(q.id)
         if mine is not None:
             self._show_mine(mine)
@@ -474,10 +486,6 @@ class StudentPanel(_Panel):
 
     def _show_mine(self, value):
         q = self.question
-        if q.kind == "mean" and q.status != "revealed":
-            # The guess on the picture, where the eye is: a click shows what it sent.
-            self._put(lambda: draw_own_guess(self.explorer.view, q.spec, value))
-            self.explorer.redraw()
         self.status.value = (
             f"Your answer: <b>{html.escape(format_answer(q.spec, value))}</b>, sent. "
             "You can change it until your teacher closes the question."
@@ -486,6 +494,11 @@ class StudentPanel(_Panel):
             self._setting_choice = True
             self.choice.value = value
             self._setting_choice = False
+        if q.kind == "mean" and q.status != "revealed":
+            # The guess on the picture, where the eye is: a click shows what it sent (after
+            # the words, which need no render).
+            self._put(lambda: draw_own_guess(self.explorer.view, q.spec, value))
+            self.explorer.redraw()
 
     def _show_result(self):
         q = self.question
