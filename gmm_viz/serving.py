@@ -35,8 +35,9 @@ And three repairs to how kernels start and end:
 
 * **An app page's kernel that died is not brought back empty.** The server's restarter
   starts a new kernel under the dead one's id; for a Voila page that kernel has none of the
-  app, yet the page's check found it alive, and its buttons did nothing. It is shut down at
-  once, so the page says it lost its kernel, with a Reload button.
+  app, yet the page's check found it alive, and its buttons did nothing. An app kernel is
+  never restarted: dead, it leaves the server's list, and its page says it lost its kernel,
+  with a Reload button.
 
 ``voila.json`` names this class (``VoilaConfiguration.multi_kernel_manager_class``); Voila adds
 its preheated pool on top (a subclass made at start-up, whose ``_pools`` this class reads).
@@ -47,7 +48,6 @@ time from the app's execution to the page's connection.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from datetime import timedelta
@@ -105,22 +105,13 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         kernel_id = await super().start_kernel(*args, **kwargs)
         if any(name.startswith("VOILA_") for name in kwargs.get("env") or {}):
             self._app_kernels.add(kernel_id)
-            kernel = self._kernels.get(kernel_id)
-            if kernel is not None:  # it may have died already
-                kernel.add_restart_callback(
-                    lambda: self._app_kernel_restarted(kernel_id), "restart"
-                )
+            restarter = getattr(self._kernels.get(kernel_id), "_restarter", None)
+            if restarter is not None:
+                # Not brought back: a restarted kernel has none of its page's app. Dead, it
+                # is taken off the server's list (jupyter_server's "dead" callback), and its
+                # page, asking for it, is told to reload.
+                restarter.restart_limit = 0
         return kernel_id
-
-    def _app_kernel_restarted(self, kernel_id):
-        """An app page's kernel died (killed, out of memory) and the restarter started a new,
-        empty one under its id: it can never run that page's app. Shut it down, so that the
-        page's check finds it gone and says so with a Reload button (a restarted kernel
-        answered that check as alive, and the page's buttons silently did nothing)."""
-        self.log.warning(
-            "The kernel %s of an app page died; its page is told to reload.", kernel_id
-        )
-        asyncio.ensure_future(self.shutdown_kernel(kernel_id, now=True))
 
     async def shutdown_kernel(self, kernel_id, now=False, restart=False):
         if kernel_id in self._app_kernels and not restart:

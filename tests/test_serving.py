@@ -7,7 +7,6 @@ server with real pages; these pin the rule itself, including the JupyterHub case
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -255,38 +254,29 @@ def test_an_app_kernel_is_stopped_at_once_and_a_notebook_kernel_politely(monkeyp
     assert asked == [("app", False, True), ("app", True, False), ("nb", False, False)]
 
 
-def test_an_app_kernel_that_died_is_shut_down_not_brought_back_empty(monkeypatch):
+def test_an_app_kernel_that_died_is_not_brought_back_empty(monkeypatch):
     """The restarter brings a killed kernel back under its id, without the app: a Voila
-    page's kernel is shut down instead, so that its page says so (a notebook's is kept)."""
+    page's kernel is never restarted (it is dropped, and its page says so); a notebook's
+    still is."""
+    from types import SimpleNamespace
+
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
-    asked, callbacks = [], {}
-
     class FakeKernel:
-        def __init__(self, kernel_id):
-            self.kernel_id = kernel_id
-
-        def add_restart_callback(self, callback, event):
-            callbacks[(self.kernel_id, event)] = callback
+        def __init__(self):
+            self._restarter = SimpleNamespace(restart_limit=5)  # the stock default
 
     async def fake_start(self, *args, **kwargs):
-        kernel_id = kwargs["kernel_id"]
-        self._kernels[kernel_id] = FakeKernel(kernel_id)
-        return kernel_id
-
-    async def fake_shutdown(self, kernel_id, now=False, restart=False):
-        asked.append((kernel_id, now, restart))
+        self._kernels[kwargs["kernel_id"]] = FakeKernel()
+        return kwargs["kernel_id"]
 
     monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", fake_start)
-    monkeypatch.setattr(AsyncMappingKernelManager, "shutdown_kernel", fake_shutdown)
     manager = ClassroomKernelManager()
 
     async def scenario():
         await manager.start_kernel(kernel_id="app", env={"VOILA_PREHEAT": "True"})
         await manager.start_kernel(kernel_id="nb", env={"PATH": "/usr/bin"})
-        assert list(callbacks) == [("app", "restart")]
-        callbacks[("app", "restart")]()  # the restarter brought it back
-        await asyncio.sleep(0)
 
     fresh_loop.run(scenario())
-    assert asked == [("app", True, False)]
+    assert manager._kernels["app"]._restarter.restart_limit == 0
+    assert manager._kernels["nb"]._restarter.restart_limit == 5

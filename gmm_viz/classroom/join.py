@@ -96,6 +96,7 @@ def join_class(explorer, environ=None, query=None):
 
         link = PageLink(on_tick=lambda: panel.tick(), on_click=lambda x, y: panel.click(x, y))
         link.wants_id = True
+        link.resume_teacher = True  # the teacher's tab, reloaded, goes back to teacher mode
         link.interval_ms = STUDENT_TICK_MS
         panel = StudentPanel(explorer, seat_for, link)
     explorer.add_panel(panel.widget)

@@ -8,7 +8,8 @@
 * **clicks on the picture**, while a question asks where a mean goes: the click is sent as
   shares of the image's width and height, and the kernel turns it into data coordinates;
 * the teacher's **secret is taken out of the address bar** once read, so the projector
-  never shows it to the room.
+  never shows it to the room; the tab keeps it (session storage), so that reloading the
+  projector's page still opens the teacher's page.
 """
 
 from __future__ import annotations
@@ -39,12 +40,30 @@ function render({ model, el }) {
     model.set("browser_id", studentId());
     model.save_changes();
   }
-  const secret = model.get("scrub_param");
-  if (secret && window.history && window.history.replaceState) {
-    const url = new URL(window.location.href);
-    if (url.searchParams.has(secret)) {
-      url.searchParams.delete(secret);
+  // The teacher's secret: out of the address bar, into this tab's session storage, so that
+  // a reload of the projector's page (which the address no longer names the teacher's)
+  // comes back as the teacher's page, once (a secret that no longer works is forgotten).
+  const url = new URL(window.location.href);
+  const param = model.get("scrub_param") || "teacher";
+  const key = "gmm-viz-teacher:" + url.pathname;
+  let store = null;
+  try { store = window.sessionStorage; } catch (e) { /* storage blocked */ }
+  if (model.get("scrub_param")) {
+    if (url.searchParams.has(param)) {
+      if (store) store.setItem(key, url.searchParams.get(param));
+      url.searchParams.delete(param);
       window.history.replaceState(window.history.state, "", url.toString());
+    }
+    if (store) store.removeItem(key + ":tried");
+  } else if (model.get("resume_teacher") && store && store.getItem(key)) {
+    if (store.getItem(key + ":tried")) {
+      store.removeItem(key);
+      store.removeItem(key + ":tried");
+    } else {
+      store.setItem(key + ":tried", "1");
+      url.searchParams.set(param, store.getItem(key));
+      window.location.replace(url.toString());
+      return;
     }
   }
   let timer = null;
@@ -105,6 +124,7 @@ class PageLink(anywidget.AnyWidget):
     wants_id = traitlets.Bool(False).tag(sync=True)
     catch_clicks = traitlets.Bool(False).tag(sync=True)
     scrub_param = traitlets.Unicode("").tag(sync=True)
+    resume_teacher = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, on_tick, on_click=None, **kwargs):
         super().__init__(**kwargs)
