@@ -418,6 +418,8 @@ class SimulatedStudent:
     def __init__(self, record, base_url, behaviour: Behaviour, seed, t0, log):
         self.r = record
         self.base = base_url
+        # The page's own address (the base, or with a query: ``?teacher=<secret>``).
+        self.page_url = base_url
         self.b = behaviour
         self.rng = random.Random(seed)
         self.t0 = t0
@@ -491,7 +493,7 @@ class SimulatedStudent:
 
         headers = {"User-Agent": USER_AGENT, "Accept": "text/html", **self.cookies.header()}
         request = HTTPRequest(
-            self.base,
+            self.page_url,
             headers=headers,
             connect_timeout=self.b.page_timeout,
             request_timeout=self.b.page_timeout,

@@ -258,10 +258,10 @@ class TeacherPanel(_Panel):
         # The projector first, then the students' pages: once the database says "revealed",
         # every student's kernel draws at once, and the projector's picture would wait for
         # theirs (7-15 s with 100 students on two cores).
-        self.explorer.release()
         self._draw(values, truth=q.truth)
         self.explorer.step = q.spec["reveal_step"]  # draws the step with the answers
         self.drawn_at = q.spec["reveal_step"]
+        self.explorer.release()
         try:
             self.seat.reveal(q.id)
         except ClassroomError as exc:
@@ -419,7 +419,7 @@ class StudentPanel(_Panel):
             widget.disabled = not open_
         self.link.catch_clicks = open_ and q.kind == "mean"
         if q.status == "revealed":
-            ex.release()
+            self._show_result()  # the words first: the picture waits for a render
             values = self.seat.answers(q.id)
             self._draw(values, truth=q.truth)
             if ex.step != q.spec["reveal_step"]:
@@ -427,7 +427,7 @@ class StudentPanel(_Panel):
             else:
                 ex.redraw()
             self.drawn_at = q.spec["reveal_step"]
-            self._show_result()
+            ex.release()  # stepping on once the revealed step is on the page
             return
         ex.hold("The class is answering a question at this half-step: the next one shows "
                 "when your teacher reveals it.")  # fmt: skip
