@@ -69,7 +69,7 @@ WIDGETS = {
     "question": ("HTMLModel", "gmm-class-question", None),
     "box": ("TextModel", "gmm-class-answer", None),
     **{n: ("ButtonModel", None, d) for n, d in [("send", "Send"), ("ask", "Ask")]},
-    **{n: ("ButtonModel", None, d) for n, d in [("close", "Close answers"), ("reveal", "Reveal")]},
+    **{n: ("ButtonModel", None, d) for n, d in [("close", "Close"), ("reveal", "Reveal")]},
     "link": ("AnyModel", None, None),  # the PageLink (anywidget)
 }
 

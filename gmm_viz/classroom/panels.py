@@ -41,6 +41,12 @@ _PANEL_STYLE = """<style>
 .gmm-class-count b { font-size: 1.35em; }
 .gmm-explorer.gmm-projector .gmm-class-count b { font-size: 1.6em; }
 .gmm-class-question .widget-html-content { font-size: 1.1em; }
+.gmm-class-panel .widget-html-content a { margin-left: 1em; }
+/* The panel takes two lines over the picture: the picture gives them back, so that it
+   still fits the window (controls.py fits it to 100vh - 170px without a panel). */
+.gmm-explorer:has(.gmm-class-panel) :is(.gmm-figure img, img.gmm-figure) {
+  max-height: max(calc(100vh - 270px), 360px);
+}
 </style>"""
 
 
@@ -155,7 +161,7 @@ class TeacherPanel(_Panel):
             style={"description_width": "initial"},
         )  # fmt: skip
         self.ask_button = w.Button(description="Ask", button_style="primary")
-        self.close_button = w.Button(description="Close answers", disabled=True)
+        self.close_button = w.Button(description="Close", disabled=True)
         self.reveal_button = w.Button(description="Reveal", disabled=True)
         self.status = w.HTML()
         self.status.add_class("gmm-class-status")
@@ -165,12 +171,15 @@ class TeacherPanel(_Panel):
         self.reveal_button.on_click(lambda _: self.reveal())
         self.kind.observe(lambda _: self._show_fields(), names="value")
         self._count = None
+        # Two lines, so that the picture keeps the projector's height: the controls, then
+        # the question and its live count.
         ask_row = w.HBox(
-            [self.kind, self.component, self.point, self.ask_button],
+            [self.kind, self.component, self.point, self.ask_button, self.close_button,
+             self.reveal_button],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
-        )
+        )  # fmt: skip
         round_row = w.HBox(
-            [self.status, self.close_button, self.reveal_button, self.export],
+            [self.status, self.export],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
         self.widget = w.VBox([w.HTML(_PANEL_STYLE), link, ask_row, round_row, self.message])

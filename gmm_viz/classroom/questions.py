@@ -38,11 +38,12 @@ __all__ = [
     "question_text",
 ]
 
+# Short: they are the teacher's menu, on the projector.
 KINDS = {
-    "mean": "where a mean goes at the next M-step",
-    "owner": "which component owns a point after the next E-step",
-    "loglik": "whether the log-likelihood goes up at the next half-step",
-    "beta": "a responsibility β after the next E-step",
+    "mean": "where a mean goes",
+    "owner": "who owns a point",
+    "loglik": "log-likelihood: up or down?",
+    "beta": "a responsibility β",
 }
 
 LOGLIK_CHOICES = ("up", "same", "down")
