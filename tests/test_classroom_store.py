@@ -121,6 +121,17 @@ def test_two_classes_on_one_server_never_mix(location):
         check_class_code("room a; drop table")
 
 
+def test_a_hub_name_of_any_script_is_a_student_and_control_characters_are_not(location):
+    store = ClassStore(location)
+    q = Seat(store, teacher=True).ask(*_mean_question())
+    assert Seat(store, student="josé").answer(q.id, "1.5") == [1.5]
+    assert Seat(store, student="李雷").answer(q.id, "1.6") == [1.6]
+    assert store.count(q.id) == 2
+    for bad in ("", "a\nb", " padded", "x" * 129):
+        with pytest.raises(ClassroomError, match="student id is not valid"):
+            Seat(store, student=bad)
+
+
 def test_the_teacher_token_is_compared_exactly():
     assert is_teacher("s3cret-token", "s3cret-token")
     assert not is_teacher("s3cret-tokem", "s3cret-token")
