@@ -178,3 +178,18 @@ def test_close_means_five_percent_of_the_axis_for_a_mean():
     assert not is_close(spec, [truth[0] + 0.51], truth)
     with pytest.raises(ClassroomError, match="no component 3"):
         make_question("mean", run, X, 0, axis=[(0.0, 10.0)], component=2)
+
+
+def test_a_question_at_the_revealed_half_step_takes_the_last_answers_off_the_picture(env):
+    teacher, (ana,) = _class(env, 1)
+    _ask(teacher, "mean", 1)
+    ana.tick()
+    ana.send("1.4")
+    teacher.advance(), teacher.advance()  # close, reveal: half-step 2
+    ana.tick()
+    assert ana.drawn is not None and ana.explorer.step == 2
+    shown = ana.explorer.controls.image.value
+    _ask(teacher, "owner", 2, point=1)  # the next question, where the reveal left off
+    ana.tick()
+    assert ana.drawn is None and ana.explorer.step == 2
+    assert ana.explorer.controls.image.value != shown  # drawn again, without them

@@ -7,8 +7,8 @@ and one hub admin. Two students and the teacher log in through the hub's login f
 cookies) and start their servers through the hub's REST API; the token each server got from
 the hub, $JUPYTERHUB_API_TOKEN, which its kernels inherit, is read from the server's process.
 Then RemoteSeat, with those tokens, goes through a question: the teacher asks, the students
-answer, and the service keeps the rules of Seat (tests/test_app_classroom.py checks them on a
-local seat). A call without a token, with a token the hub does not know, or with a token
+answer, and the service keeps the rules of Seat (tests/test_classroom_store.py checks them on
+a local seat). A call without a token, with a token the hub does not know, or with a token
 lacking the service's scope is refused.
 
 The hub's log (its services' and servers' too) is kept in

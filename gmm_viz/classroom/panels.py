@@ -22,6 +22,7 @@ from gmm_viz.classroom.questions import (
     ClassroomError,
     choices,
     closeness,
+    count_close,
     describe_truth,
     format_answer,
     is_close,
@@ -92,14 +93,13 @@ class _Panel:
         self.message = w.HTML()
         self.message.add_class("gmm-class-message")
         self._make = None  # draws self.drawn again, on a new figure (another size)
+        self._rendered = False  # set by each render (was the picture drawn since?)
         explorer.before_render(self._before_render)
         explorer.state.observe(self._on_size, names="size")
 
     def _draw(self, values, truth=None):
         q = self.question
-        close = None
-        if truth is not None:
-            close = sum(is_close(q.spec, v, truth) for v in values)
+        close = None if truth is None else count_close(q.spec, values, truth)
         self._put(
             lambda: draw_class_answers(
                 self.explorer.view, q.spec, values, truth=truth, close=close
@@ -115,10 +115,14 @@ class _Panel:
         self.drawn_at = None
 
     def _undraw(self):
-        if self.drawn is not None:
-            self.drawn.remove()
-            self.drawn = None
-            self._make = None
+        """Take the question's drawing off the picture (shown at the next render); True if
+        there was one."""
+        if self.drawn is None:
+            return False
+        self.drawn.remove()
+        self.drawn = None
+        self._make = None
+        return True
 
     def _on_size(self, change):
         # Projector or screen draws a new figure: the class's answers go onto it too.
@@ -129,6 +133,7 @@ class _Panel:
     def _before_render(self, step):
         # Answers drawn at a reveal belong to that half-step (and run): stepping on takes
         # them away, in the render of the new step.
+        self._rendered = True
         if self.drawn is not None and self.drawn_at is not None:
             if step != self.drawn_at or self.drawn.view is not self.explorer.view:
                 self._undraw()
@@ -232,9 +237,9 @@ class TeacherPanel(_Panel):
             self._say(str(exc))
             return False
         self._say("")
-        self._undraw()
         ex.hold(self._why(), on_next=self.advance)
-        ex.redraw()
+        if self._undraw():  # the last reveal's answers leave the picture
+            ex.redraw()
         self._show_status()
         return True
 
@@ -300,9 +305,9 @@ class TeacherPanel(_Panel):
             self._say(str(exc))
             return
         if count != self._count:
-            self._show_status()
+            self._show_status(count=count)
 
-    def _show_status(self, values=None):
+    def _show_status(self, values=None, count=None):
         q = self.question
         self.close_button.disabled = q is None or q.status != "open"
         self.reveal_button.disabled = q is None or q.status != "closed"
@@ -311,7 +316,8 @@ class TeacherPanel(_Panel):
             self.status.value = "<i>No question yet: choose one and press Ask.</i>"
             self._count = None
             return
-        count = self.seat.count(q.id)
+        if count is None:
+            count = self.seat.count(q.id)
         self._count = count
         said = {
             "open": "answering",
@@ -323,7 +329,7 @@ class TeacherPanel(_Panel):
             f"<b>{count}</b> answered</span> · {said}"
         )
         if q.status == "revealed" and values is not None:
-            close = sum(is_close(q.spec, v, q.truth) for v in values)
+            close = count_close(q.spec, values, q.truth)
             share = f"{close} of {len(values)} close" if values else "no answers"
             text += f" · {html.escape(describe_truth(q.spec, q.truth))}: {share}"
         self.status.value = text
@@ -395,7 +401,7 @@ class StudentPanel(_Panel):
 
     def _new_question(self, q):
         self.question = q
-        self._undraw()
+        removed = self._undraw()
         self._say("")
         self._fill("")
         # The question's words first: the picture's render that follows takes a while when a
@@ -411,8 +417,13 @@ class StudentPanel(_Panel):
         self.send_button.layout.display = "none" if offered else ""
         self.inputs.layout.display = ""
         context = q.spec.get("context", {})
+        self._rendered = False
         if q.status != "revealed" and context.get("data") is not None:
             self.explorer.show_run(context["data"], context["options"], q.spec["step"])
+        if removed and not self._rendered:
+            # Asked at the half-step the last reveal showed: nothing moved, but that
+            # reveal's answers must leave the picture.
+            self.explorer.redraw()
         mine = self.seat.my_answer(q.id)
         if mine is not None:
             self._show_mine(mine)

@@ -30,6 +30,8 @@ __all__ = [
     "KINDS",
     "ClassroomError",
     "choices",
+    "closeness",
+    "count_close",
     "describe_truth",
     "format_answer",
     "is_close",
@@ -46,7 +48,8 @@ KINDS = {
     "beta": "a responsibility β",
 }
 
-LOGLIK_CHOICES = ("up", "same", "down")
+# The log-likelihood's three answers, as the page words them.
+_LOGLIK_SAID = {"up": "goes up", "same": "stays the same", "down": "goes down"}
 # An answer counts as close when it is within this share of the axis (a mean) ...
 MEAN_CLOSE_SHARE = 0.05
 # ... or within this much of the true responsibility.
@@ -132,7 +135,6 @@ def make_question(kind, history, X, step, *, axis, component=0, point=0):
     elif kind == "loglik":
         before, after = history.log_likelihood(step), history.log_likelihood(reveal)
         truth = _direction(before, after)
-        spec["before"] = float(before)
     else:
         resp = history.responsibilities(reveal, X)[point]
         truth = int(resp.argmax()) if kind == "owner" else float(resp[component])
@@ -164,10 +166,12 @@ def question_text(spec):
 def choices(spec):
     """The answers a choice question offers, as (label, value); None for a number."""
     if spec["kind"] == "owner":
-        return [(f"component {k + 1}", k) for k in range(spec["n_components"])]
-    if spec["kind"] == "loglik":
-        return [("goes up", "up"), ("stays the same", "same"), ("goes down", "down")]
-    return None
+        values = range(spec["n_components"])
+    elif spec["kind"] == "loglik":
+        values = _LOGLIK_SAID
+    else:
+        return None
+    return [(format_answer(spec, v), v) for v in values]
 
 
 def _number(text, what):
@@ -221,7 +225,7 @@ def parse_answer(spec, raw):
         return k
     if kind == "loglik":
         value = str(raw).strip().lower()
-        if value not in LOGLIK_CHOICES:
+        if value not in _LOGLIK_SAID:
             raise ClassroomError(f"{raw!r} is not an answer here: choose up, same or down.")
         return value
     value = raw if isinstance(raw, float) else _number(str(raw), "a responsibility")
@@ -267,6 +271,11 @@ def is_close(spec, value, truth):
     return value == truth
 
 
+def count_close(spec, values, truth):
+    """How many of the answers ``values`` are close to the truth."""
+    return sum(is_close(spec, v, truth) for v in values)
+
+
 def closeness(spec):
     """What "close" means for this question, in words."""
     kind = spec["kind"]
@@ -290,7 +299,7 @@ def format_answer(spec, value):
     if kind == "owner":
         return f"component {value + 1}"
     if kind == "loglik":
-        return {"up": "goes up", "same": "stays the same", "down": "goes down"}[value]
+        return _LOGLIK_SAID[value]
     return f"{value:.3g}"
 
 

@@ -22,7 +22,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from gmm_viz.classroom.questions import ClassroomError, format_answer, is_close, parse_answer
+from gmm_viz.classroom.questions import ClassroomError, count_close, format_answer, parse_answer
 
 __all__ = ["DEFAULT_CLASS", "PublicQuestion", "Seat", "check_class_code", "is_teacher"]
 
@@ -148,7 +148,7 @@ class Seat:
         )  # fmt: skip
         for n, q in enumerate(self.store.questions(self.class_code), start=1):
             answers = self.store.answers(q.id)
-            close = sum(is_close(q.spec, a.value, q.truth) for a in answers)
+            close = count_close(q.spec, [a.value for a in answers], q.truth)
             writer.writerow(
                 [n, q.spec["step"], q.spec["reveal_step"], q.kind, q.spec["text"], q.status,
                  len(answers), close, format_answer(q.spec, q.truth)]
